@@ -1,0 +1,20 @@
+export { effectiveInstant, firstOfNextMonthInZone, type ZonedEffectiveDate } from './effective-date.ts';
+export {
+  allowedOrderEvents,
+  draftOrder,
+  finalStateFromLines,
+  isFinalOrderState,
+  ORDER_EVENT_TYPES,
+  ORDER_STATES,
+  type Order,
+  type OrderErrorCode,
+  type OrderEvent,
+  type OrderEventType,
+  type OrderHistoryEntry,
+  type OrderLine,
+  type OrderLineStatus,
+  type OrderState,
+  OrderTransitionError,
+  type OrderTransitionResult,
+  transition,
+} from './order.ts';
