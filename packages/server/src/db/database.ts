@@ -52,6 +52,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       max: options.poolSize ?? 10,
       types: pgTypes,
     });
+    // An idle pooled connection can be terminated by the server (restart, failover, a dropped
+    // database); pg reports that on the pool, and an unhandled 'error' event would end the process.
+    // The pool discards the client and opens a new one on the next query, so a warning is enough.
+    pool.on('error', (error) => {
+      process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`, { code: 'CSPC_PG_IDLE' });
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kind: 'postgres',
