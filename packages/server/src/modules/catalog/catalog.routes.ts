@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { requirePermission, type Scope } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
-import { badRequest, forbidden, notFound } from '../../http/errors.ts';
+import { forbidden, notFound } from '../../http/errors.ts';
+import { ifMatchVersion } from '../../http/if-match.ts';
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { noContent, scopeOf } from '../../http/request-context.ts';
 import { ErrorResponse, IdParams } from '../../http/schemas.ts';
@@ -38,13 +39,6 @@ async function today(db: Kysely<Database>, scope: Scope, now: Date): Promise<str
     .where('id', '=', scope.organizationId)
     .executeTakeFirstOrThrow();
   return todayIn(now, org.time_zone).toString();
-}
-
-function ifMatchVersion(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw badRequest('invalid_if_match', 'If-Match must carry the ETag returned by the API.');
-  return Number(match[1]);
 }
 
 const BillingModel = Type.Union([Type.Literal('recurring'), Type.Literal('one_time'), Type.Literal('usage')]);

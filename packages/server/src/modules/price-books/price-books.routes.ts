@@ -5,6 +5,7 @@ import { requirePermission, type Scope } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, notFound } from '../../http/errors.ts';
+import { ifMatchVersion } from '../../http/if-match.ts';
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { noContent, scopeOf } from '../../http/request-context.ts';
 import { ErrorResponse } from '../../http/schemas.ts';
@@ -182,13 +183,6 @@ const RuleParams = Type.Object({
   sellerId: Type.String({ format: 'uuid' }),
   ruleId: Type.String({ format: 'uuid' }),
 });
-
-function ifMatchVersion(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw badRequest('invalid_if_match', 'If-Match must carry the ETag returned by the API.');
-  return Number(match[1]);
-}
 
 async function readableSeller(db: Kysely<Database>, scope: Scope, sellerId: string) {
   requirePermission(scope, 'price_books:read');
