@@ -1,3 +1,4 @@
+import { Money } from '@cspc/core';
 import type { Kysely } from 'kysely';
 import { SYSTEM_ACTOR } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
@@ -28,6 +29,27 @@ export interface UsageCustomer {
   billingCurrency: string;
   /** Azure subscriptions (entitlements) under the customer's Azure plan. */
   azureSubscriptions?: number;
+  /** The Azure plan's Partner Center subscription id (else one derived from the tenant id). */
+  planSubscriptionId?: string;
+  /** The plan's Azure subscriptions as Partner Center lists them (else `azureSubscriptions` made up). */
+  entitlements?: readonly { id: string; name: string }[];
+  /**
+   * Generate the very usage (resources, quantities, amounts) that this tenant id and name gave, under
+   * the ids above: the demo keeps its figures when the customers get their real tenants.
+   */
+  usageOf?: { tenantId: string; name: string };
+}
+
+/**
+ * One day of one customer whose usage jumps (a demo spike: a batch job, a mistake): every line of
+ * that customer-day is multiplied by a whole factor chosen so that the day's cost is at least
+ * `over` times the larger of the two days before it.
+ */
+export interface UsageSpike {
+  tenantId: string;
+  /** YYYY-MM-DD */
+  date: string;
+  over: number;
 }
 
 export interface UsageRowsOptions {
@@ -39,6 +61,9 @@ export interface UsageRowsOptions {
   /** Lines of billed periods carry the invoice number; unbilled ones none. */
   invoiceNumber?: string;
   partner?: { id: string; name: string; mpnId: string };
+  spikes?: readonly UsageSpike[];
+  /** Daily cost per tenant of the last two days generated (share it to carry spikes over calls). */
+  recentTotals?: Map<string, Money[]>;
 }
 
 function guidFrom(seed: string): string {
@@ -61,9 +86,15 @@ export function* usageRows(options: UsageRowsOptions): Generator<DailyRatedUsage
     name: 'Demo Distributor',
     mpnId: '1234567',
   };
-  const profiles = options.customers.flatMap((customer) => {
-    const plan = guidFrom(`plan:${customer.tenantId}`);
-    return Array.from({ length: customer.azureSubscriptions ?? 1 }, (_, i) => {
+  const customers = options.customers.map((customer) => {
+    const plan = customer.planSubscriptionId ?? guidFrom(`plan:${customer.tenantId}`);
+    const entitlements =
+      customer.entitlements ??
+      Array.from({ length: customer.azureSubscriptions ?? 1 }, (_, i) => ({
+        id: guidFrom(`entitlement:${customer.tenantId}:${i}`),
+        name: i === 0 ? 'Production' : `Azure subscription ${i + 1}`,
+      }));
+    const profiles = entitlements.map((entitlement, i) => {
       const ctx: UsageEntitlementContext = {
         partnerId: partner.id,
         partnerName: partner.name,
@@ -75,24 +106,64 @@ export function* usageRows(options: UsageRowsOptions): Generator<DailyRatedUsage
         customerCountry: customer.country,
         subscriptionId: plan,
         subscriptionDescription: 'Microsoft Azure plan',
-        entitlementId: guidFrom(`entitlement:${customer.tenantId}:${i}`),
-        entitlementDescription: i === 0 ? 'Production' : `Azure subscription ${i + 1}`,
+        entitlementId: entitlement.id,
+        entitlementDescription: entitlement.name,
         billingCurrency: customer.billingCurrency,
       };
-      return entitlementProfile(seed, ctx);
+      if (!customer.usageOf) return entitlementProfile(seed, ctx);
+      const madeUp = guidFrom(`entitlement:${customer.usageOf.tenantId}:${i}`);
+      const profile = entitlementProfile(seed, {
+        ...ctx,
+        entitlementId: madeUp,
+        customerName: customer.usageOf.name,
+      });
+      const resources = profile.resources.map((r) => ({
+        ...r,
+        resourceUri: r.resourceUri.replace(madeUp, entitlement.id),
+        seg: undefined,
+      }));
+      return { ...profile, ctx, resources };
     });
+    return { customer, profiles };
   });
+  // Each customer's daily cost of the last two days, for spikes (kept across calls by the caller).
+  const recent = options.recentTotals ?? new Map<string, Money[]>();
   const out: DailyRatedUsageRow[] = [];
   for (let d = 0; d < options.days; d++) {
     const date = addDays(options.from, d);
     const day = usageDay(date);
-    for (const profile of profiles) {
+    for (const { customer, profiles } of customers) {
       out.length = 0;
-      const fx = exchangeRate(seed, profile.ctx.billingCurrency, date);
-      dayRows(seed, profile, day, fx, options.invoiceNumber ?? '', out);
+      const currency = customer.billingCurrency;
+      const fx = exchangeRate(seed, currency, date);
+      for (const profile of profiles) dayRows(seed, profile, day, fx, options.invoiceNumber ?? '', out);
+      const key = customer.tenantId.toLowerCase();
+      let total = Money.sum(
+        out.map((r) => Money.of(r.billingPreTaxTotal, currency)),
+        currency,
+      );
+      const spike = options.spikes?.find((s) => s.date === date && s.tenantId.toLowerCase() === key);
+      const before = recent.get(key) ?? [];
+      if (spike && total.isPositive()) {
+        const basis = before.reduce((a, b) => Money.max(a, b), Money.zero(currency));
+        const needed = Math.ceil(Number(basis.times(spike.over).dividedBy(total.toString()).toString()));
+        const factor = Math.max(2, needed);
+        for (const row of out) scaleRow(row, factor);
+        total = total.times(factor);
+      }
+      recent.set(key, [...before.slice(-1), total]);
       yield* out;
     }
   }
+}
+
+/** Multiplies a line's quantity and amounts exactly (prices stay as they are). */
+function scaleRow(row: DailyRatedUsageRow, factor: number): void {
+  const times = (value: string, currency: string) =>
+    value === '' ? value : Money.of(value, currency).times(factor).toString();
+  row.quantity = times(row.quantity, row.billingCurrency);
+  row.billingPreTaxTotal = times(row.billingPreTaxTotal, row.billingCurrency);
+  row.pricingPreTaxTotal = times(row.pricingPreTaxTotal, row.pricingCurrency || row.billingCurrency);
 }
 
 /** The rows as Microsoft's reconciliation CSV bytes (52 columns, or 55 with the benefit columns). */
@@ -112,7 +183,15 @@ export async function* usageCsv(
  */
 export async function seedDemoUsage(
   target: UsageTarget | Kysely<Database>,
-  input: { providerId: string; customers: readonly UsageCustomer[]; today: string; seed?: number },
+  input: {
+    providerId: string;
+    customers: readonly UsageCustomer[];
+    today: string;
+    seed?: number;
+    spikes?: readonly UsageSpike[];
+    /** Stored with the import's request (e.g. what the customers were taken from). */
+    request?: Record<string, unknown>;
+  },
 ): Promise<ImportUsageResult> {
   const start = new Date(`${input.today.slice(0, 7)}-01T00:00:00Z`);
   start.setUTCMonth(start.getUTCMonth() - 2);
@@ -127,6 +206,7 @@ export async function seedDemoUsage(
     const iso = from.toISOString().slice(0, 10);
     months.push({ from: iso, days, invoice: m < 2 ? `G${iso.slice(0, 7).replace('-', '')}01` : undefined });
   }
+  const recentTotals = new Map<string, Money[]>();
   function* rows(): Generator<DailyRatedUsageRow> {
     for (const month of months) {
       if (month.days <= 0) continue;
@@ -136,6 +216,7 @@ export async function seedDemoUsage(
         from: month.from,
         days: month.days,
         ...(month.invoice ? { invoiceNumber: month.invoice } : {}),
+        ...(input.spikes ? { spikes: input.spikes, recentTotals } : {}),
       });
     }
   }
@@ -143,7 +224,20 @@ export async function seedDemoUsage(
     providerId: input.providerId,
     channel: 'demo',
     fileName: 'demo-usage.csv',
-    request: { kind: 'demo', from: months[0]!.from, to: input.today },
+    request: { kind: 'demo', from: months[0]!.from, to: input.today, ...input.request },
     actor: SYSTEM_ACTOR,
   });
+}
+
+/**
+ * The demo's spike: Customer A (Contoso Japan) yesterday, at least three times the larger of the two
+ * days before (alerts, #8, build on it; docs/usage.md).
+ */
+export const DEMO_SPIKE_CUSTOMER = {
+  organization: 'Customer A (Contoso Japan)',
+  tenantName: 'Contoso Japan',
+};
+
+export function demoUsageSpike(tenantId: string, today: string): UsageSpike {
+  return { tenantId, date: addDays(today, -1), over: 3 };
 }

@@ -239,26 +239,21 @@ export function insertLinesSql(mapping: ColumnMapping): string {
 }
 
 /**
- * The daily groups of the loaded customer-days: per customer, day, currency, Azure subscription,
- * meter category and rate, the sums of quantity, Microsoft's cost and the pay-as-you-go list.
- * Each tier's purchase and sale are linear in cost and list, so they follow from these sums
- * exactly (the usage_daily view). Lines are grouped by their combination (an integer), which
- * fixes customer, currency and category.
+ * The lines of the loaded customer-days and, in the same statement, their daily groups: per
+ * customer, day, currency, Azure subscription, meter category and rate, the sums of quantity,
+ * Microsoft's cost and the pay-as-you-go list. Each tier's purchase and sale are linear in cost and
+ * list, so they follow from these sums exactly (the usage_daily view). Grouping the rows the insert
+ * returns reads the stage and joins the rates once instead of twice. $1 import id, $2 provider id.
  */
-export function insertDailyGroupsSql(mapping: ColumnMapping): string {
-  const f = fieldExpressions(mapping);
+export function insertLinesAndGroupsSql(mapping: ColumnMapping): string {
   return `
+  WITH lines AS (${insertLinesSql(mapping)}
+    RETURNING customer_id, usage_date, billing_currency, entitlement_id, meter_category, rate_id,
+      quantity, cost, list_amount)
   INSERT INTO usage_daily_groups (customer_id, usage_date, billing_currency, entitlement_id, meter_category,
     rate_id, quantity, cost, list_amount, line_count)
-  SELECT r.customer_id, g.usage_date, r.billing_currency, g.entitlement_id, r.meter_category, g.rate_id,
-    g.quantity, g.cost, g.list, g.lines::integer
-  FROM (
-    SELECT t.combo, t.usage_date, t.entitlement_id, r.rate_id, sum(${f.quantity}) AS quantity,
-      sum(${f.cost}) AS cost, sum(coalesce(${f.list_amount}, 0)) AS list, count(*) AS lines
-    FROM ${STAGE_TABLE} t
-    JOIN usage_combo_rates r ON ${COMBO_JOIN}
-    WHERE t.reason IS NULL
-    GROUP BY t.combo, t.usage_date, t.entitlement_id, r.rate_id
-  ) g
-  JOIN usage_combo_rates r ON r.combo = g.combo AND g.usage_date >= r.valid_from AND g.usage_date < r.valid_to`;
+  SELECT customer_id, usage_date, billing_currency, entitlement_id, meter_category, rate_id,
+    sum(quantity), sum(cost), coalesce(sum(list_amount), 0), count(*)::integer
+  FROM lines
+  GROUP BY customer_id, usage_date, billing_currency, entitlement_id, meter_category, rate_id`;
 }

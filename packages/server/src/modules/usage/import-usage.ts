@@ -11,8 +11,7 @@ import {
   CUSTOMERS_SQL,
   createDaysSql,
   DROP_KEPT_DAYS_SQL,
-  insertDailyGroupsSql,
-  insertLinesSql,
+  insertLinesAndGroupsSql,
   MARK_RATING_FAILURES_SQL,
   quarantineSql,
   STAGE_TABLE,
@@ -274,10 +273,8 @@ async function runImport(
   lap('deleteDaily');
   await session.execute('SET LOCAL enable_nestloop = off');
   if (writes) {
-    await session.execute(insertLinesSql(mapping), [importId, providerId]);
-    lap('insertLines');
-    await session.execute(insertDailyGroupsSql(mapping));
-    lap('insertDaily');
+    await session.execute(insertLinesAndGroupsSql(mapping), [importId, providerId]);
+    lap('insertLinesAndDaily');
   }
   await session.execute('SET LOCAL enable_nestloop = on');
   await session.execute(

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Actor } from '../../auth/scope.ts';
 import { loadConfig } from '../../config.ts';
 import { createDeps, type Deps } from '../../deps.ts';
+import { evaluateAfterImport } from '../alerts/alerts.job.ts';
 import { type ImportProgress, type ImportUsageResult, importUsageCsv, systemScope } from './import-usage.ts';
 import { pullUsage } from './pull-usage.ts';
 import { rerateUsage } from './rerate-usage.ts';
@@ -55,8 +56,10 @@ export function registerUsageCommands(program: Command): void {
                   `${i.kind} ${i.period} ${i.currency}${i.invoiceId ? ` (${i.invoiceId})` : ''}`,
                   i.result,
                 );
+                await printQuarantine(deps, i.result);
               }
               if (imports.length === 0) console.log('Nothing to import.');
+              await evaluateAfterImport(deps, providerId); // budget and credit alerts (#8)
             }
             return;
           }
@@ -80,6 +83,8 @@ export function registerUsageCommands(program: Command): void {
             },
           );
           printResult(basename(file), result);
+          await printQuarantine(deps, result, basename(file));
+          await evaluateAfterImport(deps, providerId); // budget and credit alerts (#8)
         });
       },
     );
@@ -191,7 +196,21 @@ function printResult(label: string, r: ImportUsageResult): void {
   console.log(
     `${label}: ${fmt(r.rowsRead)} rows read — ${fmt(r.linesLoaded)} loaded, ${fmt(r.linesReplaced)} replaced, ${fmt(r.linesUnchanged)} unchanged, ${fmt(r.linesSkippedBilled)} skipped (already billed), ${fmt(r.linesQuarantined)} quarantined; ${r.daysSuperseded} unbilled day(s) superseded. Import ${r.importId}.`,
   );
-  if (r.linesQuarantined > 0) {
-    console.log(`  See the quarantined rows: GET /api/v1/usage/imports/${r.importId}/quarantine`);
-  }
+}
+
+/** The first quarantined rows, by file and line, with the reason; the rest via the API. */
+async function printQuarantine(deps: Deps, r: ImportUsageResult, file = 'Partner Center', shown = 20) {
+  if (r.linesQuarantined === 0) return;
+  const rows = await deps.database.db
+    .selectFrom('usage_quarantine')
+    .select(['line_no', 'reason', 'message'])
+    .where('import_id', '=', r.importId)
+    .orderBy('line_no')
+    .orderBy('id')
+    .limit(shown)
+    .execute();
+  console.log(`Quarantined (not loaded):`);
+  for (const q of rows) console.log(`  ${file}:${q.line_no}  ${q.reason}  ${q.message}`);
+  if (r.linesQuarantined > rows.length) console.log(`  … and ${fmt(r.linesQuarantined - rows.length)} more.`);
+  console.log(`  All of them: GET /api/v1/usage/imports/${r.importId}/quarantine`);
 }

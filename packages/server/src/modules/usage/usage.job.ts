@@ -1,6 +1,8 @@
 import type { Actor } from '../../auth/scope.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/job-runner.ts';
+import { evaluateAfterImport } from '../alerts/alerts.job.ts';
+import { seedDemoAzureUsage } from './demo-usage-plans.ts';
 import { providerIds, pullUsage } from './pull-usage.ts';
 
 const JOB_ACTOR: Actor = { type: 'system', id: null, label: 'usage daily import' };
@@ -29,6 +31,8 @@ export function usageDailyImportJob(deps: Deps): JobDefinition<{ providerId?: st
             today: deps.clock.now().toISOString().slice(0, 10),
             actor: JOB_ACTOR,
           });
+          // Budget and credit alerts on the new data (#8); never fails the import.
+          await evaluateAfterImport(deps, providerId);
         } catch (error) {
           const code = (error as { code?: string }).code;
           if (code === 'partner_center_not_connected') continue;
@@ -36,6 +40,31 @@ export function usageDailyImportJob(deps: Deps): JobDefinition<{ providerId?: st
         }
       }
       if (failures.length > 0) throw new Error(`Usage import failed for ${failures.join('; ')}`);
+    },
+  };
+}
+
+/**
+ * The demo's Azure usage on the customers' real Azure plans, once the demo orders have created the
+ * tenants (demo-usage-plans.ts). Only with the emulator; after its one run it costs one query a minute.
+ */
+export function usageDemoSeedJob(deps: Deps): JobDefinition<Record<string, never>> {
+  return {
+    name: 'usage.demo-seed',
+    retryLimit: 0,
+    policy: 'singleton',
+    schedule: { cron: '* * * * *', timeZone: 'UTC' },
+    async run() {
+      if (!deps.partnerCenter.emulatorUrl) return;
+      const result = await seedDemoAzureUsage(deps);
+      if (result.state !== 'seeded') return;
+      // Budget and credit alerts on the re-seeded usage (#8), as after every import.
+      if (result.providerId) await evaluateAfterImport(deps, result.providerId);
+      console.log(
+        `Demo Azure usage: ${result.lines} lines for ${result.customers.join(', ')}${
+          result.plansOrdered > 0 ? ` (${result.plansOrdered} Azure plan(s) ordered)` : ''
+        }${result.problems.length > 0 ? `; problems: ${result.problems.join('; ')}` : ''}.`,
+      );
     },
   };
 }

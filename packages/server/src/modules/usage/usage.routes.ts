@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.ts';
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { scopeOf } from '../../http/request-context.ts';
 import { ErrorResponse, IdParams } from '../../http/schemas.ts';
+import { evaluateAfterImport } from '../alerts/alerts.job.ts';
 import { importUsageCsv } from './import-usage.ts';
 import { pullUsage } from './pull-usage.ts';
 import { rerateUsage } from './rerate-usage.ts';
@@ -381,6 +382,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
         fileName: request.query.fileName ?? null,
         actor: scope.actor,
       });
+      await evaluateAfterImport(deps, scope.organizationId); // budget and credit alerts (#8)
       const { timings: _timings, ...view } = result;
       return reply.code(201).send(view);
     },
@@ -419,6 +421,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
         actor: scope.actor,
         exportPollMs: 1000,
       });
+      await evaluateAfterImport(deps, scope.organizationId); // budget and credit alerts (#8)
       return {
         imports: imports.map((i) => {
           const { timings: _timings, ...result } = i.result;
