@@ -90,7 +90,7 @@ describe('pattern 1: a new customer with a new onmicrosoft.com domain and licenc
     });
     expect(order.state).toBe('submitted');
     expect(order.tenant).toEqual({ mode: 'new', domain: 'fabrikamkk5151.onmicrosoft.com' });
-    expect(order.credit).toMatchObject({ outcome: 'allowed', implementation: 'pass-through' });
+    expect(order.credit).toMatchObject({ outcome: 'allowed', implementation: 'credit-control' });
     const done = await completed(order);
     expect(done.history.map((h) => h.event)).toEqual([
       'submit',

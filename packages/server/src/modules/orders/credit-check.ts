@@ -7,10 +7,11 @@ import type { Database } from '../../db/schema.ts';
  * what to do: place it (`allowed`), place it with a notice (`warning`), hold it until someone with
  * `orders:approve` approves it (`approval_required`), or refuse it (`blocked`).
  *
- * No `credit_limits` table exists yet, so the default is `passThroughCreditCheck`, which allows
- * every order and says so on the order. `levelsCreditCheck` is the real decision (core
- * `creditDecision`) over per-organisation levels and exposure supplied by a loader; the credit
- * control module plugs its loader in with `configureOrders(deps, { creditCheck })`.
+ * The default (order-services.ts) is the credit control module's `creditControlCheck`
+ * (modules/credit-control/credit-control-check.ts) over the stored credit limits.
+ * `passThroughCreditCheck` allows every order and says so on the order; `levelsCreditCheck` is the
+ * core `creditDecision` over levels and exposure supplied by a loader. Tests swap checks with
+ * `configureOrders(deps, { creditCheck })`.
  */
 
 export type CreditCheckOutcome = 'allowed' | 'warning' | 'approval_required' | 'blocked';

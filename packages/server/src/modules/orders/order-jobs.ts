@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/job-runner.ts';
 import { DEMO_USERS, seedDemo } from '../../seed/demo.ts';
+import { seedDemoCreditControl } from '../credit-control/demo-credit.ts';
 import { expireQuotes } from '../quotes/expire-quotes.ts';
 import { reconcileAll } from '../subscriptions/reconcile-subscriptions.ts';
 import { checkRelationship } from './check-relationship.ts';
@@ -88,6 +89,9 @@ export function orderJobDefinitions(
         if (!demo || !catalog) return;
         const { organizations } = await seedDemo(s.db);
         const result = await seedDemoOrders(deps, organizations);
+        // Credit control (#8): an order waiting for approval and one refused.
+        const credit = await seedDemoCreditControl(deps, organizations);
+        if (credit.problems.length > 0) console.log(`Demo credit control: ${credit.problems.join('; ')}`);
         console.log(
           `Demo orders placed: ${result.orders} orders, ${result.subscriptions} subscriptions${
             result.problems.length > 0 ? ` (problems: ${result.problems.join('; ')})` : ''

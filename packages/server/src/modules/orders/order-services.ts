@@ -3,7 +3,8 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Clock, Deps } from '../../deps.ts';
 import type { PartnerCenterConnector } from '../../partner-center/connector.ts';
-import { type CreditCheck, passThroughCreditCheck } from './credit-check.ts';
+import { creditControlCheck } from '../credit-control/credit-control-check.ts';
+import type { CreditCheck } from './credit-check.ts';
 import { type JobSender, jobSenderFor, type QueueSpec } from './order-queue.ts';
 
 /**
@@ -82,7 +83,8 @@ export function orderServices(deps: Deps): OrderServices {
       clock: deps.clock,
       partnerCenter: deps.partnerCenter,
       queue: jobSenderFor(deps.database, queueSpecs(DEFAULT_TIMINGS)),
-      creditCheck: passThroughCreditCheck,
+      // Credit control (#8): the stored credit limits decide; no limit set → allowed.
+      creditCheck: creditControlCheck(() => deps.clock.now()),
       timings: DEFAULT_TIMINGS,
     };
     services.set(deps, found);
