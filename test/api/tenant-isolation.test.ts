@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processOutbox } from '../../packages/server/src/modules/notifications/process-outbox.ts';
+import { type AlertResources, alertParamRoutes, alertResources } from '../alerts/isolation.ts';
+import { billingParamRoutes, billingResources, type OwnedInvoice } from '../billing/isolation.ts';
 import { publish } from '../notifications/support.ts';
 import { type OrderResources, orderResources } from '../orders/isolation.ts';
 import { type Caller, json, loginAs } from '../support/http.ts';
@@ -100,6 +102,10 @@ const PARAM_ROUTES: Record<string, { params: ParamResolver; body?: (b: Resources
   // Azure usage (#6): the provider's imports, which no other organisation may name.
   'GET /api/v1/usage/imports/{id}': { params: () => providerUsageImports.map((id) => ({ id })) },
   'GET /api/v1/usage/imports/{id}/quarantine': { params: () => providerUsageImports.map((id) => ({ id })) },
+  // Budgets, credit limits and alerts (#8) about B's organisations.
+  ...alertParamRoutes(() => alertIds),
+  // Invoices B's organisations received (#7).
+  ...billingParamRoutes(() => invoiceIds),
 };
 
 // Creating routes whose body names an organisation: pointing them at B must fail.
@@ -140,6 +146,9 @@ const BODY_REF_ROUTES: Record<string, (orgId: string) => unknown> = {
     customerId,
     lines: [{ ownProductId: providerProduct, quantity: 1 }],
   }),
+  // #8: a budget or credit limit for B's organisations.
+  'POST /api/v1/budgets': (customerId) => ({ customerId, entitlementId: 'intruder', plannedAmount: '1' }),
+  'POST /api/v1/credit-limits': (organizationId) => ({ organizationId, warning: '1' }),
 };
 
 // Read routes whose query names an organisation: pointing them at B must fail. `item` is an own
@@ -155,6 +164,10 @@ const QUERY_REF_ROUTES: Record<string, (orgId: string, item: string) => string> 
   'GET /api/v1/usage/breakdown': (org) => `?customerId=${org}&by=resource_group`,
   'GET /api/v1/usage/export.csv': (org) => `?customerId=${org}`,
   'GET /api/v1/usage/rates': (org) => `?customerId=${org}`,
+  // The credit outcome of an order for B's customer (#8).
+  'GET /api/v1/credit-limits/check': (org) => `?customerId=${org}&amount=1`,
+  // The invoice preview of B's customer (#7).
+  'GET /api/v1/invoices/preview': (org) => `?customerId=${org}&period=2026-01`,
 };
 
 // Read routes without parameters: list endpoints that must filter B out.
@@ -184,6 +197,14 @@ const LIST_ROUTES = [
   'GET /api/v1/subscriptions',
   'GET /api/v1/subscriptions/drift',
   'GET /api/v1/provisioning/tasks',
+  // #8
+  'GET /api/v1/budgets',
+  'GET /api/v1/credit-limits',
+  'GET /api/v1/alerts',
+  // #7: invoices issued or received by the caller, its billing runs
+  'GET /api/v1/invoices',
+  'GET /api/v1/billing-runs',
+  'GET /api/v1/credit-notes',
 ];
 
 // Routes about the caller itself: nothing of another tenant can be named through them.
@@ -214,6 +235,12 @@ const SELF_ROUTES = [
   'POST /api/v1/usage/pull',
   // Reconciliation of the caller's own provider with Partner Center (#5).
   'POST /api/v1/subscriptions/reconcile',
+  // Whether a new *.onmicrosoft.com domain is free, through the caller's own provider (#10).
+  'GET /api/v1/orders/domain-availability',
+  // The caller's own billing profile and billing runs (#7): keyed by the caller's organisation.
+  'GET /api/v1/billing-profile',
+  'PUT /api/v1/billing-profile',
+  'POST /api/v1/billing-runs',
 ];
 
 /** #5: the routes of orders, quotes, subscriptions, tasks, drift and records, on B's resources. */
@@ -298,6 +325,8 @@ let provider: Caller;
 let routes: string[];
 let providerProduct: string;
 let providerUsageImports: string[] = [];
+let alertIds: AlertResources = { budgets: [], creditLimits: [], alerts: [] };
+let invoiceIds: OwnedInvoice[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ seed: 'demo' });
@@ -314,6 +343,8 @@ beforeAll(async () => {
   providerUsageImports = (
     await json<{ items: { id: string }[] }>(await provider.get('/api/v1/usage/imports'))
   ).items.map((i) => i.id);
+  alertIds = await alertResources(server, provider);
+  invoiceIds = await billingResources(server);
 });
 afterAll(async () => server?.close());
 

@@ -28,6 +28,10 @@ beforeAll(async () => {
     env: { SMTP_URL: smtp.url, MAIL_FROM: 'notices@cspc.example' },
   });
   org = server.demo!.organizations;
+  // The demo seed publishes notifications of its own (budget alerts): send them first, so each
+  // test receives only the mail it causes.
+  await processOutbox(server.deps);
+  smtp.messages.length = 0;
 });
 afterAll(async () => {
   await server?.close();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Money } from '@cspc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, json, loginAs } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -218,15 +219,30 @@ describe('purchase journal', () => {
 });
 
 describe('sales journal', () => {
-  it('answers its column spec and no rows until invoices exist', async () => {
-    const journal = await json<Journal & { note: string }>(
+  it('answers its column spec and the issued invoices of the period, one row per document and tax rate', async () => {
+    const journal = await json<Journal & { note: string | null }>(
       await provider.get('/api/v1/exports/sales-journal?period=2026-02'),
     );
-    expect(journal).toMatchObject({ journal: 'sales', available: false, items: [] });
-    expect(journal.note).toContain('not issued by this installation yet');
+    expect(journal).toMatchObject({ journal: 'sales', available: true, items: [] });
     expect(journal.columns.map((c) => c.name)).toContain('document_number');
     expect(journal.columns.map((c) => c.name)).toContain('tax_rate');
     const csv = await (await provider.get('/api/v1/exports/sales-journal?period=2026-02&format=csv')).text();
     expect(csv.replace(/^\uFEFF/, '').trim()).toBe(journal.columns.map((c) => c.name).join(','));
+    // the demo issued the month before last: every document's rows add up to its totals
+    const now = new Date();
+    const period = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1))
+      .toISOString()
+      .slice(0, 7);
+    const issued = await json<Journal>(await provider.get(`/api/v1/exports/sales-journal?period=${period}`));
+    expect(issued.items.length).toBeGreaterThan(0);
+    for (const row of issued.items) {
+      expect(row).toMatchObject({ document_type: 'invoice', tax_category: 'standard', tax_rate: '10' });
+      expect(row.document_number).toMatch(/^DD-\d{6}$/);
+      const currency = String(row.currency);
+      const [net, tax, gross] = [row.net_amount, row.tax_amount, row.gross_amount].map((a) =>
+        Money.of(String(a), currency),
+      );
+      expect(net!.plus(tax!).equals(gross!)).toBe(true);
+    }
   });
 });

@@ -1,4 +1,5 @@
 export * from './alerts/index.ts';
+export * from './billing/index.ts';
 export * from './credit/index.ts';
 export * from './money/index.ts';
 export * from './orders/index.ts';

@@ -16,10 +16,14 @@ import { requestContext } from './http/request-context.ts';
 import { ErrorResponse } from './http/schemas.ts';
 import { createLogger } from './logger.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
+import { alertRoutes } from './modules/alerts/alerts.routes.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { billingRoutes } from './modules/billing/billing.routes.ts';
+import { budgetRoutes } from './modules/budgets/budgets.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { creditLimitRoutes } from './modules/credit-control/credit-limits.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { orderRoutes } from './modules/orders/orders.routes.ts';
@@ -123,6 +127,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       await api.register(notificationRoutes, { deps });
       await api.register(webhookRoutes, { deps });
       await api.register(exportRoutes, { deps });
+      // Billing: profiles, runs, invoices, payments (#7).
+      await api.register(billingRoutes, { deps });
+      // Budgets, credit control and alerts (#8).
+      await api.register(budgetRoutes, { deps });
+      await api.register(creditLimitRoutes, { deps });
+      await api.register(alertRoutes, { deps });
     },
     { prefix: '/api/v1' },
   );

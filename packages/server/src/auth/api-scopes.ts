@@ -26,8 +26,12 @@ const WRITE_SCOPES: readonly (readonly [prefix: string, scope: ApiScope])[] = [
   ['/api/v1/credit-notes', 'billing'],
   ['/api/v1/payments', 'billing'],
   ['/api/v1/billing', 'billing'],
+  ['/api/v1/billing-runs', 'billing'],
+  ['/api/v1/billing-profile', 'billing'],
   ['/api/v1/budgets', 'billing'],
   ['/api/v1/credit', 'billing'],
+  ['/api/v1/credit-limits', 'billing'],
+  ['/api/v1/alerts', 'billing'],
   ['/api/v1/usage', 'billing'],
 ];
 

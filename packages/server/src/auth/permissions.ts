@@ -41,6 +41,18 @@ export const PERMISSIONS = [
   'usage:read',
   'usage:import',
   'usage:rerate',
+  // Budgets, credit control and alerts (#8): budgets (customers plan their own), partners' credit
+  // limits, and the alerts both raise.
+  'budgets:read',
+  'budgets:write',
+  'credit:read',
+  'credit:manage',
+  'alerts:read',
+  'alerts:acknowledge',
+  // Billing (#7): reading invoices (issued and received), and billing: profile, runs, issuing,
+  // voiding, payments, credit notes.
+  'billing:read',
+  'billing:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -69,6 +81,22 @@ const USAGE_PERMISSIONS = {
   billing: ['usage:read', 'usage:import', 'usage:rerate'],
 } satisfies Record<string, Permission[]>;
 
+// #8: customers keep their own budgets; partners also see and manage credit (billing sets levels).
+const BUDGET_PERMISSIONS = {
+  partnerRead: ['budgets:read', 'credit:read', 'alerts:read'],
+  partnerWork: ['budgets:read', 'budgets:write', 'credit:read', 'alerts:read', 'alerts:acknowledge'],
+  billing: [
+    'budgets:read',
+    'budgets:write',
+    'credit:read',
+    'credit:manage',
+    'alerts:read',
+    'alerts:acknowledge',
+  ],
+  customerAdmin: ['budgets:read', 'budgets:write', 'alerts:read', 'alerts:acknowledge'],
+  customerUser: ['budgets:read', 'alerts:read'],
+} satisfies Record<string, Permission[]>;
+
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   sales: [
@@ -81,8 +109,11 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'price_quotes:read',
     ...ORDER_PERMISSIONS.sales,
     ...USAGE_PERMISSIONS.read,
+    ...BUDGET_PERMISSIONS.partnerWork,
   ],
   billing: [
+    'billing:read',
+    'billing:write',
     ...USAGE_PERMISSIONS.billing,
     'exports:read',
     'organizations:read',
@@ -91,8 +122,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'price_books:read',
     'price_quotes:read',
     ...ORDER_PERMISSIONS.read,
+    ...BUDGET_PERMISSIONS.billing,
   ],
   readonly: [
+    'billing:read',
     ...USAGE_PERMISSIONS.read,
     'organizations:read',
     'users:read',
@@ -100,8 +133,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'price_books:read',
     'price_quotes:read',
     ...ORDER_PERMISSIONS.read,
+    ...BUDGET_PERMISSIONS.partnerRead,
   ],
   customer_admin: [
+    'billing:read',
     'notifications:manage',
     'webhooks:manage',
     'organizations:read',
@@ -112,6 +147,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'price_quotes:read',
     ...ORDER_PERMISSIONS.customerAdmin,
     ...USAGE_PERMISSIONS.read,
+    ...BUDGET_PERMISSIONS.customerAdmin,
   ],
   customer_user: [
     'organizations:read',
@@ -119,6 +155,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'price_quotes:read',
     ...ORDER_PERMISSIONS.customerUser,
     ...USAGE_PERMISSIONS.read,
+    ...BUDGET_PERMISSIONS.customerUser,
   ],
 };
 

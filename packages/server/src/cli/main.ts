@@ -3,6 +3,8 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { createDeps } from '../deps.ts';
+import { registerAlertCommands } from '../modules/alerts/alerts.cli.ts';
+import { registerBillingCommands } from '../modules/billing/billing.cli.ts';
 import { catalogSyncCommand } from '../modules/catalog/catalog.cli.ts';
 import { registerNotificationCommands } from '../modules/notifications/notifications.cli.ts';
 import { reconcileCommand } from '../modules/subscriptions/subscriptions.cli.ts';
@@ -107,6 +109,8 @@ program
 
 registerUsageCommands(program);
 registerNotificationCommands(program);
+registerAlertCommands(program);
+registerBillingCommands(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

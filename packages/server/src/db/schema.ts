@@ -1,6 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from '../modules/accounts/accounts.tables.ts';
+import type { AlertTables } from '../modules/alerts/alerts.tables.ts';
+import type { BillingTables } from '../modules/billing/billing.tables.ts';
+import type { BudgetTables } from '../modules/budgets/budgets.tables.ts';
 import type { CatalogTables } from '../modules/catalog/catalog.tables.ts';
+import type { CreditLimitTables } from '../modules/credit-control/credit-limits.tables.ts';
 import type { NotificationTables } from '../modules/notifications/notifications.tables.ts';
 import type { OrderTables } from '../modules/orders/orders.tables.ts';
 import type { PriceBookTables } from '../modules/price-books/price-books.tables.ts';
@@ -152,7 +156,13 @@ export interface Database
     AccountTables,
     // Notifications, webhooks (#9).
     NotificationTables,
-    WebhookTables {
+    WebhookTables,
+    // Budgets, credit control and alerts (#8).
+    BudgetTables,
+    CreditLimitTables,
+    AlertTables,
+    // Billing: profiles, runs, invoices, payments, credit notes (#7).
+    BillingTables {
   organizations: OrganizationsTable;
   organization_tree: OrganizationTreeTable;
   users: UsersTable;

@@ -1,8 +1,10 @@
 import type { Deps } from '../deps.ts';
+import { alertsEvaluateJob } from '../modules/alerts/alerts.job.ts';
+import { billingJobs } from '../modules/billing/billing.job.ts';
 import { catalogSyncJob } from '../modules/catalog/catalog-sync.job.ts';
 import { outboxJob, renewalNoticesJob } from '../modules/notifications/notifications.job.ts';
 import { orderJobDefinitions } from '../modules/orders/order-jobs.ts';
-import { usageDailyImportJob } from '../modules/usage/usage.job.ts';
+import { usageDailyImportJob, usageDemoSeedJob } from '../modules/usage/usage.job.ts';
 import type { JobDefinition } from './job-runner.ts';
 
 /** Every background job the product runs. Capabilities add theirs here. */
@@ -25,5 +27,10 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
     ...orderJobDefinitions(deps),
     // Azure usage: daily import of unbilled and newly billed usage from Partner Center (#6).
     usageDailyImportJob(deps) as JobDefinition,
+    usageDemoSeedJob(deps) as JobDefinition,
+    // Budgets and credit control: alerts at the start of each month (and after imports) (#8).
+    alertsEvaluateJob(deps) as JobDefinition,
+    // Billing: each seller's run on its billing day, and overdue marking (#7).
+    ...billingJobs(deps),
   ];
 }

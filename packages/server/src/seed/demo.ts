@@ -4,8 +4,10 @@ import { type Scope, SYSTEM_ACTOR } from '../auth/scope.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import type { Branding, Database, Locale, OrganizationKind, Role } from '../db/schema.ts';
 import { recordAudit } from '../modules/audit/audit.repository.ts';
+import { seedDemoInvoices } from '../modules/billing/demo-invoices.ts';
+import { seedDemoBudgets } from '../modules/budgets/demo-budgets.ts';
 import { insertOrganization } from '../modules/organizations/organizations.repository.ts';
-import { seedDemoUsage } from '../modules/usage/demo-usage.ts';
+import { DEMO_SPIKE_CUSTOMER, demoUsageSpike, seedDemoUsage } from '../modules/usage/demo-usage.ts';
 
 /** The demo password of every seeded user; listed in README. Only the demo seed uses it. */
 export const DEMO_PASSWORD = 'demo';
@@ -253,9 +255,12 @@ export async function seedDemo(
   });
   // Azure usage (#6): three months of rated usage for the customers with Azure plans.
   if (options.usage !== false) {
+    const today = new Date().toISOString().slice(0, 10);
+    const spiking = ORGANIZATIONS.find((o) => o.name === DEMO_SPIKE_CUSTOMER.organization)?.tenantId;
     await seedDemoUsage(db, {
       providerId: seeded.organizations.provider!,
-      today: new Date().toISOString().slice(0, 10),
+      today,
+      ...(spiking ? { spikes: [demoUsageSpike(spiking, today)] } : {}),
       customers: ORGANIZATIONS.filter((o) => o.tenantId).map((o) => ({
         tenantId: o.tenantId!,
         name: o.name,
@@ -264,6 +269,10 @@ export async function seedDemo(
         billingCurrency: o.currency ?? 'JPY',
       })),
     });
+    // Budgets and their first alerts (#8): a 50% crossing and the spike above.
+    await seedDemoBudgets(db, seeded.organizations);
+    // Billing (#7): the month before last issued by every seller, last month as drafts.
+    await seedDemoInvoices(db, seeded.organizations, new Date());
   }
   return seeded;
 }
@@ -273,6 +282,8 @@ export function demoLogins(): string {
   return [`Demo logins (password "${DEMO_PASSWORD}"):`, ...lines].join('\n');
 }
 
+/** Demo credit limits with an order waiting for approval and one refused (#8); after seedDemoOrders. */
+export { seedDemoCreditControl } from '../modules/credit-control/demo-credit.ts';
 /**
  * Demo orders and subscriptions, placed through the real order flow against the emulator once the
  * demo catalog and price books are preset (call after presetDemoCatalog on first start).

@@ -104,27 +104,124 @@ async function sellerOf(db: Kysely<Database>, scope: Scope, organizationId: stri
 }
 
 /**
- * The sales journal. Invoices and credit notes come with the billing engine, which is not part of
- * this installation yet: the journal answers its column spec with no rows, and says so, rather
- * than inventing documents.
+ * The sales journal from the billing engine (#7): the seller's issued invoices of the billing
+ * period (paid ones included, void ones not) and its credit notes issued in the month, one row per
+ * document and tax rate, with the per-rate net and tax exactly as the documents state them.
  */
 export async function salesJournal(
   db: Kysely<Database>,
   scope: Scope,
   input: { period: string; organizationId?: string | undefined },
 ): Promise<Journal> {
-  periodBounds(input.period);
+  const { start, end } = periodBounds(input.period);
   const org = await sellerOf(db, scope, input.organizationId);
+  const registration = await db
+    .selectFrom('billing_profiles')
+    .select('registration_number')
+    .where('organization_id', '=', org.id)
+    .executeTakeFirst();
+  const invoices = await db
+    .selectFrom('invoices as i')
+    .innerJoin('organizations as c', 'c.id', 'i.recipient_id')
+    .select([
+      'i.id',
+      'i.number',
+      'i.issue_date',
+      'i.due_date',
+      'i.recipient_id',
+      'c.name',
+      'i.currency',
+      'i.tax_by_rate',
+      'i.recipient_snapshot',
+    ])
+    .where('i.issuer_id', '=', org.id)
+    .where('i.period', '=', start)
+    .where('i.status', 'in', ['issued', 'paid'])
+    .orderBy('i.number')
+    .execute();
+  const credits = await db
+    .selectFrom('credit_notes as n')
+    .innerJoin('invoices as i', 'i.id', 'n.invoice_id')
+    .innerJoin('organizations as c', 'c.id', 'n.recipient_id')
+    .select([
+      'n.id',
+      'n.number',
+      'n.issue_date',
+      'n.recipient_id',
+      'c.name',
+      'n.currency',
+      'n.tax_by_rate',
+      'i.number as invoice_number',
+    ])
+    .where('n.issuer_id', '=', org.id)
+    .where('n.issue_date', '>=', start)
+    .where('n.issue_date', '<', end)
+    .orderBy('n.number')
+    .execute();
+  const items: JournalRow[] = [];
+  const category = (r: { treatment: string; rate: string | null }) =>
+    r.treatment === 'taxable' ? (r.rate ?? 'standard') : r.treatment;
+  for (const i of invoices) {
+    const name = (i.recipient_snapshot as { name?: string }).name ?? i.name;
+    for (const r of i.tax_by_rate) {
+      items.push({
+        period: input.period,
+        document_type: 'invoice',
+        document_number: i.number,
+        document_id: i.id,
+        issue_date: i.issue_date,
+        due_date: i.due_date,
+        issuer_id: org.id,
+        issuer_registration_number: registration?.registration_number ?? null,
+        customer_id: i.recipient_id,
+        customer_name: name,
+        currency: i.currency.trim(),
+        tax_rate: r.percent,
+        tax_category: category(r),
+        net_amount: r.net,
+        tax_amount: r.tax,
+        gross_amount: r.gross,
+        credited_document_number: null,
+      });
+    }
+  }
+  for (const n of credits) {
+    for (const r of n.tax_by_rate) {
+      items.push({
+        period: input.period,
+        document_type: 'credit_note',
+        document_number: n.number,
+        document_id: n.id,
+        issue_date: n.issue_date,
+        due_date: null,
+        issuer_id: org.id,
+        issuer_registration_number: registration?.registration_number ?? null,
+        customer_id: n.recipient_id,
+        customer_name: n.name,
+        currency: n.currency.trim(),
+        tax_rate: r.percent,
+        tax_category: category(r),
+        // a credit note lowers sales: its amounts enter the journal negated
+        net_amount: negate(r.net),
+        tax_amount: negate(r.tax),
+        gross_amount: negate(r.gross),
+        credited_document_number: n.invoice_number,
+      });
+    }
+  }
   return {
     journal: 'sales',
     organizationId: org.id,
     period: input.period,
     columns: SALES_JOURNAL_COLUMNS,
-    items: [],
-    available: false,
-    note: 'Invoices and credit notes are not issued by this installation yet; the journal has no rows until they are.',
+    items,
+    available: true,
+    note: null,
   };
 }
+
+const negate = (amount: string) =>
+  amount.startsWith('-') ? amount.slice(1) : amount === '0' ? '0' : `-${amount}`;
 
 /**
  * The purchase journal from rated Azure usage: what the seller pays its supplier (Microsoft for
