@@ -92,6 +92,8 @@ describe('sign-in', () => {
 describe('organisations', () => {
   it('shows the provider admin the whole tree', async () => {
     await signIn(page, PROVIDER_ADMIN, 'en');
+    await page.waitForURL('**/dashboard');
+    await navLink(text('en', 'nav.organizations')).click();
     await page.waitForURL('**/organizations');
     await visible(tree());
     await visible(treeItem('Demo Distributor'));
@@ -114,6 +116,7 @@ describe('organisations', () => {
 
   it('expands levels from the keyboard and searches', async () => {
     await signIn(page, PROVIDER_ADMIN, 'en');
+    await page.goto('/organizations');
     await visible(treeItem('Reseller A'));
     await treeItem('Reseller A').focus();
     await page.keyboard.press('ArrowRight');
@@ -134,6 +137,8 @@ describe('organisations', () => {
 
   it("shows a reseller admin its own subtree and nothing of the provider's", async () => {
     await signIn(page, RESELLER_ADMIN, 'en');
+    await page.waitForURL('**/dashboard');
+    await navLink(text('en', 'nav.organizations')).click();
     await page.waitForURL('**/organizations');
     await visible(treeItem('Reseller A'));
     await visible(treeItem('Reseller A Sub (Osaka)'));
@@ -159,7 +164,8 @@ describe('organisations', () => {
 describe('language', () => {
   it('switches the console to Japanese without leaving raw keys, and keeps it after a reload', async () => {
     await signIn(page, PROVIDER_ADMIN, 'en');
-    await visible(navLink(text('en', 'nav.organizations')));
+    await navLink(text('en', 'nav.organizations')).click();
+    await page.waitForURL('**/organizations');
 
     await languageSelect(page).selectOption('ja');
     await waitForLocale(page, 'ja');
@@ -191,11 +197,12 @@ describe('customers', () => {
     [CUSTOMER_A_ADMIN, 'Reseller A Cloud'],
     [CUSTOMER_B_ADMIN, 'Demo Distributor'],
   ] as const) {
-    it(`${email} lands on "My company" under its seller's branding, without partner menus`, async () => {
+    it(`${email} lands on the panel's home under its seller's branding, without partner menus`, async () => {
       await signIn(page, email, 'en');
-      await page.waitForURL('**/company');
+      // #11: a customer's "/" is the self-service panel's home; "My company" stays in the menu.
+      await page.waitForURL('**/home');
+      await navLink(text('en', 'nav.myCompany')).click();
       await visible(page.getByRole('heading', { level: 1, name: text('en', 'myCompany.title') }));
-      await visible(navLink(text('en', 'nav.myCompany')));
       expect(await navLink(text('en', 'nav.organizations')).count()).toBe(0);
       expect(await navLink(text('en', 'nav.audit')).count()).toBe(0);
       expect(await readText(page.getByTestId('brand-name'))).toBe(brand);
@@ -209,7 +216,7 @@ describe('customers', () => {
 describe('session', () => {
   it('returns to the login page on sign-out and when the session disappears', async () => {
     await signIn(page, PROVIDER_ADMIN, 'en');
-    await visible(tree());
+    await page.waitForURL('**/dashboard');
 
     await page
       .getByRole('button', { name: text('en', 'shell.userMenu').replace('{{name}}', 'Hanako Sato') })

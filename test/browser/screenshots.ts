@@ -34,6 +34,7 @@ export async function captureScreenshots({ browser, baseUrl, outDir }: Screensho
       await shoot('login');
 
       await signIn(page, 'admin@demo-distributor.test', locale);
+      await page.goto('/organizations');
       const resellerA = page.getByRole('treeitem', { name: 'Reseller A', exact: true });
       await visible(resellerA);
       // Open a second level and select it, so the picture shows depth and the detail panel.
@@ -66,4 +67,115 @@ async function settle(page: Page) {
   // Let transitions (chevrons, collapses) finish and keep the caret and hover styles out of the picture.
   await page.mouse.move(0, 0);
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 250)));
+}
+
+/**
+ * The customer panel (#11): a customer's home (gauge and trend), Azure usage and the licence
+ * purchase with its price preview, in English and Japanese. Needs a server whose customers have
+ * subscriptions (the demo orders placed), so customer-panel.test.ts calls it with its own world.
+ */
+export async function captureCustomerScreenshots({
+  browser,
+  baseUrl,
+  outDir,
+}: ScreenshotOptions): Promise<string[]> {
+  const files: string[] = [];
+  for (const locale of LOCALES) {
+    const context = await newContext(browser, baseUrl);
+    try {
+      const page = await context.newPage();
+      const shoot = async (name: string) => {
+        const file = join(outDir, `${name}-${locale}.png`);
+        await settle(page);
+        // Charts animate in; let them finish.
+        await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1200)));
+        await page.screenshot({ path: file });
+        files.push(file);
+      };
+      await signIn(page, 'admin@customer-a.test', locale);
+      await visible(page.getByTestId('usage-trend'));
+      await shoot('customer-home');
+
+      await page.goto('/my/usage');
+      await visible(page.getByTestId('usage-by-day'));
+      await shoot('customer-usage');
+
+      await page.goto('/buy');
+      await page.getByRole('combobox', { name: text(locale, 'panel.buy.product'), exact: true }).click();
+      await page.getByRole('option', { name: 'Microsoft 365 Business Premium', exact: true }).click();
+      await page.getByRole('textbox', { name: text(locale, 'panel.buy.quantity') }).fill('5');
+      await visible(page.getByTestId('preview-per-cycle'));
+      await shoot('customer-buy');
+    } finally {
+      await context.close();
+    }
+  }
+  return files;
+}
+
+/**
+ * The partner console (#10): dashboard, usage chart, subscriptions, an order's timeline, the order
+ * wizard with its live price and the catalog's price rules, in English and Japanese. Needs a server
+ * with the demo orders placed, so partner-console.test.ts calls it with its own world.
+ */
+export async function capturePartnerScreenshots({
+  browser,
+  baseUrl,
+  outDir,
+}: ScreenshotOptions): Promise<string[]> {
+  const files: string[] = [];
+  for (const locale of LOCALES) {
+    const context = await newContext(browser, baseUrl);
+    try {
+      const page = await context.newPage();
+      const shoot = async (name: string) => {
+        const file = join(outDir, `${name}-${locale}.png`);
+        await settle(page);
+        // Charts animate in; let them finish.
+        await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1200)));
+        await page.screenshot({ path: file });
+        files.push(file);
+      };
+      await signIn(page, 'admin@demo-distributor.test', locale);
+      await page.goto('/dashboard');
+      await visible(page.getByTestId('dashboard-chart'));
+      await shoot('partner-dashboard');
+
+      await page.goto('/usage');
+      await visible(page.getByTestId('usage-chart'));
+      await shoot('partner-usage');
+
+      await page.goto('/subscriptions');
+      await visible(page.getByTestId('subscription-table'));
+      await shoot('partner-subscriptions');
+
+      await page.goto('/orders');
+      await visible(page.getByTestId('order-table'));
+      await page.getByTestId('order-table').getByRole('link').first().click();
+      await visible(page.getByTestId('order-timeline'));
+      await shoot('partner-order');
+
+      await page.goto('/orders/new');
+      const customer = page
+        .getByLabel(text(locale, 'wizard.customer'), { exact: true })
+        .and(page.locator('input'));
+      await customer.fill('Fabrikam');
+      await page.getByRole('option', { name: 'Customer B (Fabrikam KK)', exact: true }).click();
+      await page.getByRole('button', { name: text(locale, 'wizard.next'), exact: true }).click();
+      const sku = page
+        .getByLabel(text(locale, 'wizard.skuSearch'), { exact: true })
+        .and(page.locator('input'));
+      await sku.fill('Business Premium');
+      await page.getByRole('option', { name: 'Microsoft 365 Business Premium', exact: true }).click();
+      await visible(page.getByTestId('line-price').getByText(/[¥￥]/));
+      await shoot('partner-order-wizard');
+
+      await page.goto('/catalog?tab=priceBooks');
+      await visible(page.getByTestId('price-rules'));
+      await shoot('partner-price-books');
+    } finally {
+      await context.close();
+    }
+  }
+  return files;
 }

@@ -1,5 +1,18 @@
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
-import { IconBuilding, IconHierarchy, IconHistory, IconUser } from './components/icons';
+import {
+  IconAlert,
+  IconBuilding,
+  IconCart,
+  IconChart,
+  IconDashboard,
+  IconFile,
+  IconHierarchy,
+  IconHistory,
+  IconPackage,
+  IconRepeat,
+  IconUser,
+} from './components/icons';
+import { customerScreens } from './customer/screens';
 import type { NavItem } from './navigation';
 
 /**
@@ -16,12 +29,22 @@ export interface Screen extends NavItem {
 }
 
 export const screens: readonly Screen[] = [
+  // The customer panel (customer/screens.ts) comes first: a customer's "/" opens its home.
+  ...customerScreens,
   {
     path: '/company',
     labelKey: 'nav.myCompany',
     icon: IconBuilding,
     kinds: ['customer'],
     component: lazy(() => import('./pages/MyCompanyPage')),
+  },
+  // A partner's "/" opens the dashboard (#10).
+  {
+    path: '/dashboard',
+    labelKey: 'nav.dashboard',
+    icon: IconDashboard,
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/dashboard/DashboardPage')),
   },
   {
     path: '/organizations',
@@ -31,6 +54,57 @@ export const screens: readonly Screen[] = [
     permission: 'organizations:read',
     kinds: ['provider', 'reseller'],
     component: lazy(() => import('./pages/OrganizationsPage')),
+  },
+  // Partner console (#10): usage, subscriptions, orders, quotes, catalog.
+  {
+    path: '/usage',
+    labelKey: 'nav.usage',
+    icon: IconChart,
+    permission: 'usage:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/usage/UsagePage')),
+  },
+  {
+    path: '/subscriptions',
+    route: '/subscriptions/:id?',
+    labelKey: 'nav.subscriptions',
+    icon: IconRepeat,
+    permission: 'subscriptions:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/subscriptions/SubscriptionsPage')),
+  },
+  {
+    path: '/orders',
+    route: '/orders/:id?',
+    labelKey: 'nav.orders',
+    icon: IconCart,
+    permission: 'orders:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/orders/OrdersPage')),
+  },
+  {
+    path: '/quotes',
+    labelKey: 'nav.quotes',
+    icon: IconFile,
+    permission: 'quotes:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/orders/QuotesPage')),
+  },
+  {
+    path: '/catalog',
+    labelKey: 'nav.catalog',
+    icon: IconPackage,
+    permission: 'catalog:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/catalog/CatalogPage')),
+  },
+  {
+    path: '/alerts',
+    labelKey: 'nav.alerts',
+    icon: IconAlert,
+    permission: 'alerts:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/alerts/AlertsPage')),
   },
   {
     path: '/audit',

@@ -1,10 +1,12 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { requirePermission } from '../../auth/scope.ts';
 import type { Deps } from '../../deps.ts';
-import { notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../http/errors.ts';
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { scopeOf } from '../../http/request-context.ts';
 import { ErrorResponse, IdParams } from '../../http/schemas.ts';
+import { customerDomain, toAppError } from '../../partner-center/index.ts';
+import { providerOfScope } from '../catalog/lineage.ts';
 import { decideApproval } from './approve-order.ts';
 import { cancelOrder } from './cancel-order.ts';
 import { checkRelationship } from './check-relationship.ts';
@@ -72,6 +74,39 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
         { limit, cursor, state: state as OrderStateName | undefined, customerId, subscriptionId },
         deps.config.secretKey,
       );
+    },
+  );
+
+  app.get(
+    '/orders/domain-availability',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Whether <domainPrefix>.onmicrosoft.com is still free for a new customer tenant',
+        description:
+          'Asks Partner Center through the provider’s connection. The order checks again when it is placed and before the tenant is created.',
+        querystring: Type.Object({ domainPrefix: Type.String({ pattern: '^[a-z0-9]{2,27}$' }) }),
+        response: {
+          200: Type.Object({ domain: Type.String(), available: Type.Boolean() }),
+          400: ErrorResponse,
+          403: ErrorResponse,
+          502: ErrorResponse,
+          503: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      requirePermission(scope, 'orders:write');
+      const provider = await providerOfScope(db, scope);
+      const domain = customerDomain(request.query.domainPrefix);
+      try {
+        const client = await deps.partnerCenter.clientFor(provider.id);
+        return { domain, available: await client.customers.isDomainAvailable(domain) };
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw toAppError(error);
+      }
     },
   );
 
