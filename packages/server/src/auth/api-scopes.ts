@@ -33,6 +33,7 @@ const WRITE_SCOPES: readonly (readonly [prefix: string, scope: ApiScope])[] = [
   ['/api/v1/credit-limits', 'billing'],
   ['/api/v1/alerts', 'billing'],
   ['/api/v1/usage', 'billing'],
+  ['/api/v1/reconciliation', 'billing'],
 ];
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

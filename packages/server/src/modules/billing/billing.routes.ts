@@ -2,6 +2,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { requirePermission, type Scope } from '../../auth/scope.ts';
 import type { Locale } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
+import { idempotencyKeyOf, idempotent } from '../../http/idempotency.ts';
 import { ifMatchVersion } from '../../http/if-match.ts';
 import { decodeCursorParts, encodeCursor, PageQuery, pageOf } from '../../http/pagination.ts';
 import { scopeOf } from '../../http/request-context.ts';
@@ -17,13 +18,19 @@ import {
   recordPayment,
   voidInvoice,
 } from './invoices.repository.ts';
+import { addManualLine, deleteManualLine } from './manual-lines.ts';
+import { marginCsv, marginReport } from './margin-report.ts';
 import { loadProfile, saveProfile } from './profiles.ts';
+import { reconcileWithCsv, reconcileWithPartnerCenter } from './reconciliation.ts';
 import { auditRun, runBilling } from './run-billing.ts';
 
 const Nullable = <T extends import('typebox').TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Decimal = Type.String({ description: 'Exact decimal string' });
 const PeriodString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 const Explanation = Type.Record(Type.String(), Type.Unknown());
+const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) });
+const IDEMPOTENCY_NOTE =
+  'With `Idempotency-Key`, the same key and body return the first result (header `idempotent-replayed: true`) instead of recording it twice; the same key with another body is refused (422 `idempotency_key_reused`). Keys are kept 24 hours.';
 
 const DiscountRuleSchema = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 100 }),
@@ -449,12 +456,65 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
   );
 
   app.post(
+    '/invoices/:id/lines',
+    {
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Add a manual one-off line or adjustment to a draft (quantity × unit price, rounded once; audited)',
+        params: IdParams,
+        body: Type.Object({
+          description: Type.String({ minLength: 1, maxLength: 500 }),
+          quantity: Type.String({ maxLength: 30 }),
+          unitPrice: Type.String({ maxLength: 30 }),
+          taxRate: Type.Optional(Type.String({ maxLength: 20 })),
+        }),
+        response: {
+          201: InvoiceSchema,
+          400: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request);
+      requirePermission(scope, 'billing:write');
+      return reply.code(201).send(await addManualLine(db, scope, request.params.id, request.body));
+    },
+  );
+
+  app.delete(
+    '/invoices/:id/lines/:lineId',
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'Remove a manual line from a draft (audited)',
+        params: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          lineId: Type.String({ format: 'uuid' }),
+        }),
+        response: { 200: InvoiceSchema, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      requirePermission(scope, 'billing:write');
+      return deleteManualLine(db, scope, request.params.id, request.params.lineId);
+    },
+  );
+
+  app.post(
     '/invoices/:id/payments',
     {
       schema: {
         tags: ['billing'],
-        summary: 'Record a payment; the invoice becomes paid when the payments reach its total',
+        summary:
+          'Record a payment; the invoice becomes paid when the payments reach its total (send Idempotency-Key)',
+        description: IDEMPOTENCY_NOTE,
         params: IdParams,
+        headers: IdempotencyHeader,
         body: Type.Object({
           amount: Type.String({ pattern: '^\\d+(\\.\\d+)?$', maxLength: 30 }),
           currency: Type.String({ pattern: '^[A-Z]{3}$' }),
@@ -477,10 +537,24 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scope = scopeOf(request);
       requirePermission(scope, 'billing:write');
-      return recordPayment(db, scope, request.params.id, request.body, now());
+      const id = request.params.id;
+      const { result, replayed } = await idempotent(
+        db,
+        scope,
+        {
+          key: idempotencyKeyOf(request.headers['idempotency-key']),
+          operation: 'payment',
+          request: { invoiceId: id, ...request.body },
+          now: now(),
+        },
+        (hooks) => recordPayment(db, scope, id, request.body, now(), hooks),
+        () => getInvoice(db, scope, id),
+      );
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return result;
     },
   );
 
@@ -541,6 +615,141 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     },
   );
 
+  const MarginAmounts = {
+    currency: Type.String(),
+    revenue: Decimal,
+    cost: Decimal,
+    margin: Decimal,
+    marginPercent: Nullable(Type.String()),
+  };
+  const MarginReportSchema = Type.Object(
+    {
+      sellerId: Type.String(),
+      period: Type.String(),
+      groupBy: Type.String(),
+      costBasis: Type.String(),
+      rows: Type.Array(Type.Object({ key: Nullable(Type.String()), name: Type.String(), ...MarginAmounts })),
+      totals: Type.Array(Type.Object(MarginAmounts)),
+      warnings: Type.Array(Type.String()),
+    },
+    { $id: 'MarginReport' },
+  );
+
+  app.get(
+    '/reports/margin',
+    {
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Revenue vs cost of the caller (seller) for a month by customer, reseller or product (JSON or CSV)',
+        querystring: Type.Object({
+          period: PeriodString,
+          groupBy: Type.Optional(
+            Type.Union([Type.Literal('customer'), Type.Literal('reseller'), Type.Literal('product')]),
+          ),
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+        }),
+        response: { 200: MarginReportSchema, 400: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request);
+      requirePermission(scope, 'billing:read');
+      requireSeller(scope);
+      const report = await marginReport(db, scope, request.query.period, request.query.groupBy ?? 'customer');
+      if (request.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="margin-${report.period}-${report.groupBy}.csv"`,
+          )
+          .send(marginCsv(report) as never);
+      }
+      return report;
+    },
+  );
+
+  const CostSide = Nullable(
+    Type.Object({ amount: Decimal, quantity: Nullable(Type.String()), unitPrice: Nullable(Type.String()) }),
+  );
+  const ReconciliationSchema = Type.Object(
+    {
+      providerId: Type.String(),
+      period: Type.String(),
+      source: Type.String(),
+      invoices: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          currency: Nullable(Type.String()),
+          totalCharges: Nullable(Decimal),
+        }),
+      ),
+      items: Type.Array(
+        Type.Object({
+          kind: Type.String(),
+          key: Type.String(),
+          description: Type.String(),
+          currency: Type.String(),
+          status: Type.String(),
+          reason: Nullable(Type.String()),
+          ours: CostSide,
+          microsoft: CostSide,
+          difference: Decimal,
+        }),
+      ),
+      summary: Type.Array(
+        Type.Object({
+          currency: Type.String(),
+          matched: Type.Integer(),
+          differences: Type.Integer(),
+          ours: Decimal,
+          microsoft: Decimal,
+          difference: Decimal,
+        }),
+      ),
+    },
+    { $id: 'ReconciliationReport' },
+  );
+
+  app.get(
+    '/reconciliation',
+    {
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Provider only: Microsoft’s invoices of a month (Partner Center) matched against the cost recorded here',
+        querystring: Type.Object({ period: PeriodString }),
+        response: { 200: ReconciliationSchema, 400: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      requirePermission(scope, 'billing:read');
+      return reconcileWithPartnerCenter(db, scope, request.query.period, (id) =>
+        deps.partnerCenter.clientFor(id),
+      );
+    },
+  );
+
+  app.post(
+    '/reconciliation/import',
+    {
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Provider only: match a Microsoft reconciliation CSV (licence and/or usage lines) against the cost recorded here',
+        body: Type.Object({ period: PeriodString, csv: Type.String({ minLength: 1, maxLength: 1_000_000 }) }),
+        response: { 200: ReconciliationSchema, 400: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      requirePermission(scope, 'billing:read');
+      return reconcileWithCsv(db, scope, request.body.period, request.body.csv);
+    },
+  );
+
   const CreditNoteSchema = Type.Object(
     {
       id: Type.String(),
@@ -575,7 +784,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     {
       schema: {
         tags: ['billing'],
-        summary: 'Credit an issued invoice in full (no lines) or in part (amounts against its lines)',
+        summary:
+          'Credit an issued invoice in full (no lines) or in part (amounts against its lines) (send Idempotency-Key)',
+        description: IDEMPOTENCY_NOTE,
+        headers: IdempotencyHeader,
         body: Type.Object({
           invoiceId: Type.String({ format: 'uuid' }),
           reason: Type.String({ minLength: 1, maxLength: 500 }),
@@ -601,7 +813,20 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     async (request, reply) => {
       const scope = scopeOf(request);
       requirePermission(scope, 'billing:write');
-      return reply.code(201).send(await createCreditNote(db, scope, request.body, now()));
+      const { result, replayed } = await idempotent(
+        db,
+        scope,
+        {
+          key: idempotencyKeyOf(request.headers['idempotency-key']),
+          operation: 'credit_note',
+          request: request.body,
+          now: now(),
+        },
+        (hooks) => createCreditNote(db, scope, request.body, now(), hooks),
+        (creditNoteId) => getCreditNote(db, scope, creditNoteId),
+      );
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send(result);
     },
   );
 

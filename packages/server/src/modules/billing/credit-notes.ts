@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Scope } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
 import { badRequest } from '../../http/errors.ts';
+import type { IdempotencyHooks } from '../../http/idempotency.ts';
 import { decodeCursorParts, encodeCursor, type Page } from '../../http/pagination.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { billingErrors } from './billing.errors.ts';
@@ -55,8 +56,10 @@ export async function createCreditNote(
   scope: Scope,
   input: CreditNoteInput,
   now: Date,
+  idempotency?: IdempotencyHooks,
 ): Promise<CreditNoteView> {
   const id = await db.transaction().execute(async (trx) => {
+    await idempotency?.claim(trx);
     const invoice = await trx
       .selectFrom('invoices')
       .selectAll()
@@ -191,6 +194,7 @@ export async function createCreditNote(
         reason: input.reason,
       },
     });
+    await idempotency?.created(trx, id);
     return id;
   });
   return getCreditNote(db, scope, id);

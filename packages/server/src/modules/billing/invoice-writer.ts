@@ -74,12 +74,22 @@ export async function writeDraft(
     .where('currency', '=', currency)
     .where('status', '=', 'draft')
     .executeTakeFirst();
-  if (!draft || draft.lines.length === 0) {
+  // Manual lines added by staff (manual-lines.ts) stay on the draft, after the run's lines.
+  const manual = existing
+    ? await trx
+        .selectFrom('invoice_lines')
+        .select(['id', 'amount', 'tax_rate'])
+        .where('invoice_id', '=', existing.id)
+        .where('kind', '=', 'manual')
+        .orderBy('position')
+        .execute()
+    : [];
+  if ((!draft || draft.lines.length === 0) && manual.length === 0) {
     if (!existing) return { outcome: 'none', invoiceId: null, lines: 0 };
     await trx.deleteFrom('invoices').where('id', '=', existing.id).execute();
     return { outcome: 'removed', invoiceId: null, lines: 0 };
   }
-  const rows = draft.lines.map((l, i) => ({
+  const rows = (draft?.lines ?? []).map((l, i) => ({
     position: i + 1,
     kind: l.kind,
     source_key: l.sourceKey,
@@ -100,7 +110,10 @@ export async function writeDraft(
       previouslyInvoiced: l.previouslyInvoiced.toString(),
     }),
   }));
-  const totals = computeTotals(profile, recipient, currency, draft.lines);
+  const totals = computeTotals(profile, recipient, currency, [
+    ...(draft?.lines ?? []),
+    ...manual.map((m) => ({ amount: Money.of(m.amount, currency), taxRate: m.tax_rate })),
+  ]);
   const header = {
     net: totals.net.toString(),
     tax: totals.tax.toString(),
@@ -117,6 +130,7 @@ export async function writeDraft(
       .selectFrom('invoice_lines')
       .select(['source_key', 'amount', 'description', 'quantity', 'tax_rate'])
       .where('invoice_id', '=', existing.id)
+      .where('kind', '<>', 'manual')
       .orderBy('position')
       .execute();
     const same =
@@ -129,16 +143,37 @@ export async function writeDraft(
           c.tax_rate === rows[i]!.tax_rate,
       );
     if (same) return { outcome: 'unchanged', invoiceId: existing.id, lines: 0 };
-    await trx.deleteFrom('invoice_lines').where('invoice_id', '=', existing.id).execute();
+    await trx
+      .deleteFrom('invoice_lines')
+      .where('invoice_id', '=', existing.id)
+      .where('kind', '<>', 'manual')
+      .execute();
+    // manual lines move after the run's lines (two steps: positions are unique at every row)
+    for (const [i, m] of manual.entries()) {
+      await trx
+        .updateTable('invoice_lines')
+        .set({ position: 1_000_000 + i })
+        .where('id', '=', m.id)
+        .execute();
+    }
+    for (const [i, m] of manual.entries()) {
+      await trx
+        .updateTable('invoice_lines')
+        .set({ position: rows.length + i + 1 })
+        .where('id', '=', m.id)
+        .execute();
+    }
     await trx
       .updateTable('invoices')
       .set((eb) => ({ ...header, version: eb('version', '+', 1), updated_at: new Date() }))
       .where('id', '=', existing.id)
       .execute();
-    await trx
-      .insertInto('invoice_lines')
-      .values(rows.map((r) => ({ ...r, invoice_id: existing.id })))
-      .execute();
+    if (rows.length > 0) {
+      await trx
+        .insertInto('invoice_lines')
+        .values(rows.map((r) => ({ ...r, invoice_id: existing.id })))
+        .execute();
+    }
     return { outcome: 'updated', invoiceId: existing.id, lines: rows.length };
   }
   const { id } = await trx

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
 import { conflict } from '../../http/errors.ts';
+import type { IdempotencyHooks } from '../../http/idempotency.ts';
 import { decodeCursorParts, encodeCursor, type Page } from '../../http/pagination.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { amountOf, publishEvent } from '../notifications/publish.ts';
@@ -351,8 +352,10 @@ export async function recordPayment(
   id: string,
   input: PaymentInput,
   now: Date,
+  idempotency?: IdempotencyHooks,
 ): Promise<InvoiceDetail> {
   await db.transaction().execute(async (trx) => {
+    await idempotency?.claim(trx);
     const invoice = await ownInvoice(trx, scope, id);
     if (invoice.status !== 'issued') throw billingErrors.notIssued(invoice.status);
     const currency = invoice.currency.trim();
@@ -382,6 +385,7 @@ export async function recordPayment(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await idempotency?.created(trx, paymentId);
     const settled = paid.equals(gross);
     await trx
       .updateTable('invoices')

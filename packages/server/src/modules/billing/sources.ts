@@ -181,6 +181,7 @@ export async function loadSources(
     ])
     .where('i.issuer_id', '=', issuerId)
     .where('i.status', 'in', ['issued', 'paid'])
+    .where('l.kind', '<>', 'manual') // staff's one-off lines have no source to diff against
     .groupBy(['i.recipient_id', 'i.currency', 'l.source_key']);
   const invoiced = await (recipientId
     ? invoicedQuery.where('i.recipient_id', '=', recipientId)
