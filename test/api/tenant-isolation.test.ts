@@ -106,6 +106,17 @@ const PARAM_ROUTES: Record<string, { params: ParamResolver; body?: (b: Resources
   ...alertParamRoutes(() => alertIds),
   // Invoices B's organisations received (#7).
   ...billingParamRoutes(() => invoiceIds),
+  // Manual lines on B's invoices (#7).
+  'POST /api/v1/invoices/{id}/lines': {
+    params: (b) => invoiceIds.filter((i) => b.organizations.includes(i.recipient)).map((i) => ({ id: i.id })),
+    body: () => ({ description: 'taken over', quantity: '1', unitPrice: '1' }),
+  },
+  'DELETE /api/v1/invoices/{id}/lines/{lineId}': {
+    params: (b) =>
+      invoiceIds
+        .filter((i) => b.organizations.includes(i.recipient))
+        .map((i) => ({ id: i.id, lineId: '00000000-0000-4000-8000-000000000000' })),
+  },
 };
 
 // Creating routes whose body names an organisation: pointing them at B must fail.
@@ -241,6 +252,10 @@ const SELF_ROUTES = [
   'GET /api/v1/billing-profile',
   'PUT /api/v1/billing-profile',
   'POST /api/v1/billing-runs',
+  // The caller's own margin report and (provider) cost reconciliation (#7): keyed by the caller.
+  'GET /api/v1/reports/margin',
+  'GET /api/v1/reconciliation',
+  'POST /api/v1/reconciliation/import',
 ];
 
 /** #5: the routes of orders, quotes, subscriptions, tasks, drift and records, on B's resources. */

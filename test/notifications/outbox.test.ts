@@ -129,6 +129,30 @@ describe('the outbox', () => {
     ]);
     expect(await recipientsOf(credit)).toEqual(['admin@reseller-a.test']);
 
+    // Links open the reader's console: the customer panel for customers, the partner console else.
+    const links = async (eventId: string) =>
+      Object.fromEntries(
+        (
+          await server.deps.database.db
+            .selectFrom('notifications as n')
+            .innerJoin('users as u', 'u.id', 'n.user_id')
+            .select(['u.email', 'n.link_url'])
+            .where('n.event_id', '=', eventId)
+            .where('n.channel', '=', 'email')
+            .execute()
+        ).map((r) => [r.email, new URL(r.link_url ?? '').pathname]),
+      );
+    expect(await links(failed)).toEqual({
+      'admin@customer-a.test': '/my/orders/ord-fan',
+      'admin@reseller-a.test': '/orders/ord-fan',
+      'sales@reseller-a.test': '/orders/ord-fan',
+    });
+    expect(await links(overdue)).toEqual({
+      'admin@customer-b.test': '/my/invoices/inv-2',
+      'admin@demo-distributor.test': '/billing/inv-2',
+      'billing@demo-distributor.test': '/billing/inv-2',
+    });
+
     // Each person: one in-app notification (delivered by being written) and one e-mail.
     const rows = await notificationsOf(server.deps, failed);
     expect(rows.map((r) => `${r.email} ${r.channel} ${r.status}`)).toEqual([

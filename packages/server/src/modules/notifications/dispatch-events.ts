@@ -100,17 +100,33 @@ async function fanOut(trx: Kysely<Database>, deps: OutboxDeps, event: EventRow, 
   if (!isEventType(event.type)) throw new Error(`Unknown event type "${event.type}".`);
   const type: EventType = event.type;
   const data = event.data as unknown as EventDataMap[EventType];
-  const linkUrl = `${deps.config.publicUrl}${consolePath({ type: event.subject_type, id: event.subject_id })}`;
+  const subject = { type: event.subject_type, id: event.subject_id };
   const settingsUrl = `${deps.config.publicUrl}/profile`;
 
+  const recipients = await resolveRecipients(trx, type, event.organization_id);
+  // Customers read in their own panel, partners in the partner console: links differ.
+  const customerOrgs = new Set(
+    recipients.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('organizations')
+            .select('id')
+            .where('id', 'in', [...new Set(recipients.map((r) => r.organizationId))])
+            .where('kind', '=', 'customer')
+            .execute()
+        ).map((o) => o.id),
+  );
   const brandings = new Map<string, Branding>();
   const rows = [];
-  for (const recipient of await resolveRecipients(trx, type, event.organization_id)) {
+  for (const recipient of recipients) {
     let branding = brandings.get(recipient.organizationId);
     if (!branding) {
       branding = await effectiveBranding(trx, recipient.organizationId);
       brandings.set(recipient.organizationId, branding);
     }
+    const reader = customerOrgs.has(recipient.organizationId) ? 'customer' : 'partner';
+    const linkUrl = `${deps.config.publicUrl}${consolePath(subject, reader)}`;
     const message = renderNotification(type, data, {
       locale: recipient.locale,
       branding,

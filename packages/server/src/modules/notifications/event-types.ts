@@ -191,22 +191,28 @@ export const EVENT_DEFINITIONS: Record<EventType, EventDefinition> = {
   },
 };
 
-/** Where in the console a notification points (the web app's routes for each kind of subject). */
-export function consolePath(subject: { type: string; id: string }): string {
+/**
+ * Where in the console a notification points, for a reader in a partner organisation (provider,
+ * reseller) or in a customer's panel (web: screens.tsx and customer/screens.ts).
+ */
+export function consolePath(
+  subject: { type: string; id: string },
+  reader: 'partner' | 'customer' = 'partner',
+): string {
   const id = encodeURIComponent(subject.id);
+  const customer = reader === 'customer';
   switch (subject.type) {
     case 'order':
-      return `/orders/${id}`;
+      return customer ? `/my/orders/${id}` : `/orders/${id}`;
     case 'subscription':
-      return `/subscriptions/${id}`;
+      return customer ? `/contracts/${id}` : `/subscriptions/${id}`;
     case 'invoice':
-      return `/invoices/${id}`;
+      return customer ? `/my/invoices/${id}` : `/billing/${id}`;
     case 'organization':
     case 'customer':
-      return `/organizations/${id}`;
-    case 'webhook_endpoint':
-      return '/settings/webhooks';
+      return customer ? '/home' : `/organizations/${id}`;
     default:
+      // webhook endpoints (no console screen yet) and anything else: the start page
       return '/';
   }
 }

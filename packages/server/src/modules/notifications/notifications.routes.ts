@@ -180,7 +180,10 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = asy
         locale,
         branding: await effectiveBranding(db, scope.organizationId),
         recipientName: user?.name ?? scope.actor.label,
-        linkUrl: `${deps.config.publicUrl}${consolePath({ type: 'order', id: 'example' })}`,
+        linkUrl: `${deps.config.publicUrl}${consolePath(
+          { type: 'order', id: 'example' },
+          scope.organizationKind === 'customer' ? 'customer' : 'partner',
+        )}`,
         settingsUrl: `${deps.config.publicUrl}/profile`,
       });
       if (request.query.format === 'html') return reply.type('text/html; charset=utf-8').send(message.html);

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/job-runner.ts';
 import { DEMO_USERS, seedDemo } from '../../seed/demo.ts';
 import { seedDemoCreditControl } from '../credit-control/demo-credit.ts';
+import { sendRenewalNotices } from '../notifications/renewal-notices.ts';
 import { expireQuotes } from '../quotes/expire-quotes.ts';
 import { reconcileAll } from '../subscriptions/reconcile-subscriptions.ts';
 import { checkRelationship } from './check-relationship.ts';
@@ -92,6 +93,8 @@ export function orderJobDefinitions(
         // Credit control (#8): an order waiting for approval and one refused.
         const credit = await seedDemoCreditControl(deps, organizations);
         if (credit.problems.length > 0) console.log(`Demo credit control: ${credit.problems.join('; ')}`);
+        // Renewal notices (#9) are daily; the demo's monthly licences are due one at once.
+        await sendRenewalNotices(s.db, s.clock.now());
         console.log(
           `Demo orders placed: ${result.orders} orders, ${result.subscriptions} subscriptions${
             result.problems.length > 0 ? ` (problems: ${result.problems.join('; ')})` : ''
