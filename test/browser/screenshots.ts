@@ -179,3 +179,58 @@ export async function capturePartnerScreenshots({
   }
   return files;
 }
+
+/**
+ * The billing screens of the partner console (#10): the invoice list, an invoice with the "why this
+ * amount" explanation open, and the billing runs with a preview, in English and Japanese. Called
+ * from partner-billing.test.ts with its own demo server.
+ */
+export async function captureBillingScreenshots({
+  browser,
+  baseUrl,
+  outDir,
+}: ScreenshotOptions): Promise<string[]> {
+  const files: string[] = [];
+  for (const locale of LOCALES) {
+    const context = await newContext(browser, baseUrl);
+    try {
+      const page = await context.newPage();
+      const shoot = async (name: string) => {
+        const file = join(outDir, `${name}-${locale}.png`);
+        await settle(page);
+        await page.screenshot({ path: file });
+        files.push(file);
+      };
+      await signIn(page, 'admin@demo-distributor.test', locale);
+      await page.goto('/billing');
+      const table = page.getByTestId('invoice-table');
+      await visible(table);
+      await shoot('partner-billing');
+
+      await page.goto('/billing?status=issued&direction=issued');
+      await visible(table.getByRole('link'));
+      await table.getByRole('link').first().click();
+      const lines = page.getByTestId('invoice-lines');
+      await visible(lines);
+      await lines
+        .getByRole('button', { name: text(locale, 'billing.why'), exact: true })
+        .first()
+        .click();
+      await visible(page.getByTestId('line-explanation'));
+      await shoot('partner-invoice');
+
+      // The margin report of the month before last (issued by the demo seed).
+      const now = new Date();
+      const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1))
+        .toISOString()
+        .slice(0, 7);
+      await page.goto(`/billing?tab=margin&period=${month}`);
+      await visible(page.getByTestId('margin-chart').or(page.getByTestId('margin-table')));
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1200)));
+      await shoot('partner-margin');
+    } finally {
+      await context.close();
+    }
+  }
+  return files;
+}

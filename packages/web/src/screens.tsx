@@ -9,6 +9,7 @@ import {
   IconHierarchy,
   IconHistory,
   IconPackage,
+  IconReceipt,
   IconRepeat,
   IconUser,
 } from './components/icons';
@@ -105,6 +106,15 @@ export const screens: readonly Screen[] = [
     permission: 'alerts:read',
     kinds: ['provider', 'reseller'],
     component: lazy(() => import('./partner/alerts/AlertsPage')),
+  },
+  {
+    path: '/billing',
+    route: '/billing/:id?',
+    labelKey: 'nav.billing',
+    icon: IconReceipt,
+    permission: 'billing:read',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/billing/BillingPage')),
   },
   {
     path: '/audit',

@@ -162,3 +162,10 @@ export const IconFile: IconComponent = (p) => (
     <path d="M14 3v5h5M9 13h6M9 17h6" />
   </Icon>
 );
+
+export const IconReceipt: IconComponent = (p) => (
+  <Icon {...p}>
+    <path d="M6 3h12v18l-3-2-3 2-3-2-3 2z" />
+    <path d="M9 8h6M9 12h6M9 16h4" />
+  </Icon>
+);
