@@ -1,6 +1,7 @@
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import {
   IconAlert,
+  IconBell,
   IconBuilding,
   IconCart,
   IconChart,
@@ -115,6 +116,14 @@ export const screens: readonly Screen[] = [
     permission: 'billing:read',
     kinds: ['provider', 'reseller'],
     component: lazy(() => import('./partner/billing/BillingPage')),
+  },
+  {
+    path: '/notifications',
+    labelKey: 'nav.notifications',
+    icon: IconBell,
+    permission: 'notifications:manage',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/notifications/NotificationsPage')),
   },
   {
     path: '/audit',

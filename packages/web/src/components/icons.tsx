@@ -84,6 +84,13 @@ export const IconLanguage: IconComponent = (p) => (
   </Icon>
 );
 
+export const IconBell: IconComponent = (p) => (
+  <Icon {...p}>
+    <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16z" />
+    <path d="M10 20a2 2 0 0 0 4 0" />
+  </Icon>
+);
+
 export const IconAlert: IconComponent = (p) => (
   <Icon {...p}>
     <circle cx="12" cy="12" r="9" />
