@@ -4,7 +4,8 @@ import type { SVGProps } from 'react';
 // decorative: whatever carries them (a link, a button) has its own translated label.
 type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
-function Icon({ size = 18, children, ...rest }: IconProps) {
+/** The common 24×24 stroke frame; other icon sets (the customer panel's) draw inside it too. */
+export function Icon({ size = 18, children, ...rest }: IconProps) {
   return (
     <svg
       xmlns="http://www.w3.org/2000/svg"

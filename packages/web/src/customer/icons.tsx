@@ -1,31 +1,7 @@
-import type { ReactNode, SVGProps } from 'react';
-import type { IconComponent } from '../components/icons';
+import { Icon, type IconComponent } from '../components/icons';
 
-// The panel's navigation icons, drawn like components/icons.tsx (24×24 strokes, decorative).
-function Icon({
-  size = 18,
-  children,
-  ...rest
-}: SVGProps<SVGSVGElement> & { size?: number; children: ReactNode }) {
-  return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      {...rest}
-    >
-      {children}
-    </svg>
-  );
-}
+// The panel's navigation icons, in the console's frame; cart and chart are the console's own.
+export { IconCart, IconChart } from '../components/icons';
 
 export const IconHome: IconComponent = (p) => (
   <Icon {...p}>
@@ -39,23 +15,9 @@ export const IconContracts: IconComponent = (p) => (
   </Icon>
 );
 
-export const IconCart: IconComponent = (p) => (
-  <Icon {...p}>
-    <path d="M3 4h2l2.4 11h10.2L20 8H6.2" />
-    <circle cx="9" cy="19" r="1.5" />
-    <circle cx="17" cy="19" r="1.5" />
-  </Icon>
-);
-
 export const IconOrders: IconComponent = (p) => (
   <Icon {...p}>
     <path d="M9 5h10M9 12h10M9 19h10M4 5h1M4 12h1M4 19h1" />
-  </Icon>
-);
-
-export const IconChart: IconComponent = (p) => (
-  <Icon {...p}>
-    <path d="M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3" />
   </Icon>
 );
 
