@@ -233,6 +233,35 @@ describe('idempotence, revisions, supersession', () => {
     );
     expect(lines.rows).toEqual([{ kind: 'billed' }]);
   });
+
+  it('loads new customer-days and replaces revised ones in one import', async () => {
+    const april = rowsFor(customers, '2025-04-01', 3);
+    expect((await importText(database, provider, await csvText(april))).linesLoaded).toBe(april.length);
+    const day = '2025-04-02T00:00:00Z';
+    const revised = april.map((r) =>
+      r.customerId === CUSTOMERS.a.tenantId && r.usageDate === day ? { ...r, billingPreTaxTotal: '11.5' } : r,
+    );
+    const added = rowsFor([CUSTOMERS.b], '2025-04-04', 1);
+    const revisedLines = revised.filter(
+      (r) => r.customerId === CUSTOMERS.a.tenantId && r.usageDate === day,
+    ).length;
+    const result = await importText(database, provider, await csvText([...revised, ...added]));
+    expect(result).toMatchObject({
+      linesLoaded: added.length,
+      linesReplaced: revisedLines,
+      linesUnchanged: april.length - revisedLines,
+      linesRemoved: revisedLines,
+      daysLoaded: 1,
+      daysReplaced: 1,
+    });
+    const state = await stored(database, '2025-04-01', '2025-05-01');
+    expect(state.cost).toBe(sum([...revised, ...added].map((r) => r.billingPreTaxTotal)));
+    expect(state.days).toBe(7); // 2 customers × 3 days + 1
+    const groups = await sql<{ cost: string }>`
+      SELECT trim_scale(sum(cost))::text AS cost FROM usage_daily_groups
+      WHERE usage_date >= '2025-04-01' AND usage_date < '2025-05-01'`.execute(database.db);
+    expect(groups.rows[0]!.cost).toBe(state.cost);
+  });
 });
 
 describe('interruption', () => {

@@ -1,26 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { type RecordEncoder, splitRecord, UsageCsvScanner } from './csv-scanner.ts';
+import { type RecordRouter, splitRecord, UsageCsvScanner } from './csv-scanner.ts';
 import { csvRows } from './session.ts';
 
-/** An encoder that passes every record, adding one column (the record's field count). */
-const passThrough: RecordEncoder = {
-  prefixColumns: 1,
-  encode: (_record, _commas) => 'ok,',
-};
+type Row = (string | null)[];
+
+/**
+ * A router that passes every record whole behind `<line>,,,ok,`, sets aside the lines listed in
+ * `staged`, and waits once (a promise) before answering for each line listed in `waitOn`.
+ */
+function testRouter(
+  columns: number,
+  runs?: [number, number][],
+  staged = new Set<number>(),
+  waitOn = new Set<number>(),
+) {
+  const bad: Row[] = [];
+  const set: Buffer[] = [];
+  const router: RecordRouter = {
+    keptRuns: runs ?? [[0, columns - 1]],
+    route: (_record, _commas, _h1, _h2, line) => {
+      if (waitOn.delete(line)) return new Promise((resolve) => setTimeout(resolve, 1));
+      return { prefix: `${line},,,ok,`, staged: staged.has(line) };
+    },
+    stage: (row) => set.push(Buffer.from(row)),
+    quarantine: (line, problem, text) =>
+      bad.push([String(line), problem.reason, `${problem.message}\u001f${text}`]),
+  };
+  return { router, bad, set };
+}
 
 async function* chunks(text: string | Buffer, size: number) {
   const all = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
   for (let i = 0; i < all.length; i += size) yield all.subarray(i, i + size);
 }
 
-async function scan(text: string | Buffer, size: number, options: { maxRecordBytes?: number } = {}) {
+async function rowsOf(data: Buffer[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of csvRows(chunks(Buffer.concat(data), 13))) rows.push(row);
+  return rows;
+}
+
+async function scan(
+  text: string | Buffer,
+  size: number,
+  options: {
+    maxRecordBytes?: number;
+    runs?: [number, number][];
+    staged?: Set<number>;
+    waitOn?: Set<number>;
+  } = {},
+) {
   const scanner = new UsageCsvScanner(chunks(text, size), options);
   const header = await scanner.readHeader();
+  const { router, bad, set } = testRouter(
+    header?.columns.length ?? 0,
+    options.runs,
+    options.staged,
+    options.waitOn,
+  );
   const out: Buffer[] = [];
-  for await (const c of scanner.copyChunks(passThrough)) out.push(Buffer.from(c));
-  const rows: (string | null)[][] = [];
-  for await (const row of csvRows(chunks(Buffer.concat(out), 13))) rows.push(row);
-  return { header, rows, counts: scanner.counts };
+  for await (const c of scanner.copyChunks(router)) out.push(Buffer.from(c));
+  // Good and bad records in line order, as one list.
+  const rows = [...(await rowsOf(out)), ...bad].sort((a, b) => Number(a[0]) - Number(b[0]));
+  return { header, rows, counts: scanner.counts, staged: await rowsOf(set) };
 }
 
 const FILE = [
@@ -89,6 +131,39 @@ describe('usage CSV scanner', () => {
       ['3', 'record_too_long'],
       ['4', null],
     ]);
+  });
+
+  it('copies only the kept column runs behind the router columns', async () => {
+    const text = ['A,B,C,D,E', 'a,"b,1",c,"d ""q""",e', '1,2,3,4,5'].join('\n');
+    for (const size of [1, 4, 100]) {
+      const { rows } = await scan(text, size, {
+        runs: [
+          [1, 1],
+          [3, 4],
+        ],
+      });
+      expect(rows, `chunk ${size}`).toEqual([
+        ['2', null, null, 'ok', 'b,1', 'd "q"', 'e'],
+        ['3', null, null, 'ok', '2', '4', '5'],
+      ]);
+    }
+  });
+
+  it('hands set-aside rows to the router and asks again after a wait (line numbers are physical)', async () => {
+    const text = ['A,B', 'a,b', '"multi\nline",x', 'c,d', 'e,f'].join('\n');
+    const { rows, staged, counts } = await scan(text, 3, {
+      staged: new Set([3, 6]),
+      waitOn: new Set([3, 5]),
+    });
+    expect(rows).toEqual([
+      ['2', null, null, 'ok', 'a', 'b'],
+      ['5', null, null, 'ok', 'c', 'd'],
+    ]);
+    expect(staged).toEqual([
+      ['3', null, null, 'ok', 'multi\nline', 'x'],
+      ['6', null, null, 'ok', 'e', 'f'],
+    ]);
+    expect(counts).toMatchObject({ records: 4, bad: 0 });
   });
 
   it('splits a header with quoted names', () => {

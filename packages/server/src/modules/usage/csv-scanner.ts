@@ -3,26 +3,43 @@ import type { Problem } from './row-encoder.ts';
 
 /**
  * A streaming scanner for Microsoft's usage CSV that turns it into PostgreSQL COPY input without
- * re-encoding it: each record is checked (field count, quoting, UTF-8, no NUL, no stray CR), its
- * key fields are checked and normalised by the row encoder (row-encoder.ts), and it is passed
- * through byte for byte behind its line number and the encoder's columns:
+ * re-encoding it: each record is checked (field count, quoting, UTF-8, no NUL, no stray CR), the
+ * router (line-router.ts) reads and rates it and says where it goes, and the record's kept columns
+ * are copied byte for byte behind the router's columns:
  *
- *   <line>,,,<hash1>,<hash2>,<customer>,<usage date>,…,<the record as it was>\n
+ *   <router's columns>,<kept columns of the record as they were>\n
  *
- * A record that fails a check is passed as `<line>,<reason>,"<message␟record>",,,…` so that it
- * reaches the database in the same stream and is quarantined there with the rest: memory stays
- * flat whatever the file holds. Quote handling is PostgreSQL's (a quote anywhere toggles quoting;
- * `""` inside quotes is a quote), so a record that passes here is one row of the staging table.
+ * Rows for now are yielded in chunks for COPY; rows the router sets aside and bad records are handed
+ * to it. Quote handling is PostgreSQL's (a quote anywhere toggles quoting; `""` inside quotes is a
+ * quote), so a record that passes here is one row of the table. Memory stays flat whatever the file
+ * holds.
  */
 
-export interface RecordEncoder {
+/** Where a good record goes: the router's columns (ending with a comma), and now or set aside. */
+export interface Routed {
+  prefix: string;
+  staged: boolean;
+}
+
+export interface RecordRouter {
   /**
-   * Prefix columns (ending with a comma) of a record that loads, or its problem. `commas` holds the
-   * offsets of the record's field separators; `hash1`/`hash2` are two 32-bit hashes of its line.
+   * Reads a record: where it goes, its problem, or a promise to await before asking again (data the
+   * router must fetch first). `commas` holds the offsets of the record's field separators;
+   * `hash1`/`hash2` are two 32-bit hashes of its line.
    */
-  encode(record: Buffer, commas: Int32Array, hash1: number, hash2: number): string | Problem;
-  /** How many prefix columns `encode` writes. */
-  readonly prefixColumns: number;
+  route(
+    record: Buffer,
+    commas: Int32Array,
+    hash1: number,
+    hash2: number,
+    line: number,
+  ): Routed | Problem | Promise<void>;
+  /** The record's columns to copy, as runs of (first, last) column index in file order. */
+  readonly keptRuns: readonly (readonly [number, number])[];
+  /** A row set aside (the router's columns, the kept columns, LF). */
+  stage(row: Buffer): void;
+  /** A bad record, with its text (cut to a few thousand characters). */
+  quarantine(line: number, problem: Problem, text: string): void;
 }
 
 const QUOTE = 0x22;
@@ -79,10 +96,6 @@ export function splitRecord(text: string): string[] {
   return out;
 }
 
-function quoteField(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
 export class UsageCsvScanner {
   readonly #source: AsyncIterator<Uint8Array>;
   readonly #maxRecord: number;
@@ -135,13 +148,13 @@ export class UsageCsvScanner {
   }
 
   /** The rest of the file as COPY input (CSV: line number, bad reason, the record's columns). */
-  async *copyChunks(encoder: RecordEncoder): AsyncGenerator<Buffer, void, undefined> {
+  /** COPY input of the rows for now; staged rows and bad records go to the router. */
+  async *copyChunks(router: RecordRouter): AsyncGenerator<Buffer, void, undefined> {
     if (this.#columns === 0) throw new Error('readHeader() first');
-    // line, reason, message, then the encoder's columns and the record's: all empty for a bad row.
-    const badTail = ','.repeat(encoder.prefixColumns + this.#columns);
     const size = this.#chunkBytes;
     let out = Buffer.allocUnsafe(size);
     let off = 0;
+    let scratch = Buffer.allocUnsafe(64 * 1024);
     for (;;) {
       const record = this.#nextRecord();
       if (record === 'more') {
@@ -152,40 +165,63 @@ export class UsageCsvScanner {
       const { bytes, line } = record;
       if (bytes.length === 0 && !record.tooLong) continue;
       this.counts.records += 1;
-      let problem: Problem | null = this.#problemOf(record);
-      let piece: Buffer | null = null;
-      let prefix = '';
-      if (problem === null) {
-        const encoded = encoder.encode(bytes, this.#commas, record.hash1, record.hash2);
-        if (typeof encoded === 'string') prefix = `${line},,,${encoded}`;
-        else problem = encoded;
+      let routed: Routed | Problem | null = this.#problemOf(record);
+      if (routed === null) {
+        for (;;) {
+          const answer = router.route(bytes, this.#commas, record.hash1, record.hash2, line);
+          if (!(answer instanceof Promise)) {
+            routed = answer;
+            break;
+          }
+          await answer;
+        }
       }
-      if (problem !== null) {
+      if ('reason' in routed) {
         this.counts.bad += 1;
         const text = bytes
           .toString('utf8', 0, Math.min(bytes.length, MAX_QUARANTINED_TEXT * 4))
           .replaceAll('\u0000', '\uFFFD')
           .slice(0, MAX_QUARANTINED_TEXT);
-        piece = Buffer.from(
-          `${line},${problem.reason},${quoteField(`${problem.message}\u001f${text}`)}${badTail}\n`,
-          'utf8',
-        );
+        router.quarantine(line, routed, text);
+        continue;
       }
-      const need = piece ? piece.length : prefix.length + bytes.length + 1;
+      // Router columns are mostly ASCII; 3 bytes per UTF-16 unit bounds any text.
+      const need = routed.prefix.length * 3 + bytes.length + 1;
+      if (routed.staged) {
+        if (scratch.length < need) scratch = Buffer.allocUnsafe(need);
+        router.stage(scratch.subarray(0, this.#writeRow(scratch, 0, routed.prefix, bytes, router.keptRuns)));
+        continue;
+      }
       if (size - off < need) {
         if (off > 0) yield out.subarray(0, off);
         out = Buffer.allocUnsafe(Math.max(size, need));
         off = 0;
       }
-      if (piece) {
-        off += piece.copy(out, off);
-      } else {
-        off += out.write(prefix, off, 'latin1');
-        off += bytes.copy(out, off);
-        out[off++] = LF;
-      }
+      off = this.#writeRow(out, off, routed.prefix, bytes, router.keptRuns);
     }
     if (off > 0) yield out.subarray(0, off);
+  }
+
+  /** Writes prefix, the kept runs of `bytes` and LF at `off`; returns the offset after them. */
+  #writeRow(
+    out: Buffer,
+    off: number,
+    prefix: string,
+    bytes: Buffer,
+    runs: readonly (readonly [number, number])[],
+  ): number {
+    let at = off + out.write(prefix, off, 'utf8');
+    const commas = this.#commas;
+    const last = this.#columns - 1;
+    for (let r = 0; r < runs.length; r++) {
+      const [first, end] = runs[r]!;
+      if (r > 0) out[at++] = COMMA;
+      const from = first === 0 ? 0 : commas[first - 1]! + 1;
+      const to = end === last ? bytes.length : commas[end]!;
+      at += bytes.copy(out, at, from, to);
+    }
+    out[at++] = LF;
+    return at;
   }
 
   #problemOf(record: ScannedRecord): Problem | null {

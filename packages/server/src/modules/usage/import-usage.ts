@@ -6,42 +6,41 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { mapColumns } from './columns.ts';
 import { UsageCsvScanner } from './csv-scanner.ts';
 import {
-  COMBO_RATE_COLUMNS,
-  CREATE_COMBO_RATES_SQL,
+  CREATE_DAYS_SQL,
+  CREATE_FILE_DAYS_SQL,
   CUSTOMERS_SQL,
-  createDaysSql,
-  DROP_KEPT_DAYS_SQL,
-  insertLinesAndGroupsSql,
-  MARK_RATING_FAILURES_SQL,
-  quarantineSql,
-  STAGE_TABLE,
-  stageLayout,
+  FILE_DAY_COLUMNS,
+  INSERT_GROUPS_SQL,
+  STORED_DAYS_SQL,
 } from './import-sql.ts';
-import { type ComboRate, type Rate, rateCombos } from './rating.ts';
+import { type DayTotals, dayKey, LineRouter } from './line-router.ts';
+import { type CustomerInfo, type Rate, UsageRater } from './rating.ts';
 import { RowEncoder, type SeenExchangeRate } from './row-encoder.ts';
 import { kyselyOf, type UsageSession, type UsageTarget, withUsageSession } from './session.ts';
+import { copyChunksOf, Spool } from './spool.ts';
 import { usageErrors } from './usage.errors.ts';
 import type { UsageImportChannel } from './usage.tables.ts';
 
 /**
  * Imports Microsoft daily rated usage — a reconciliation CSV, or line items / export rows from the
  * Partner Center client encoded as that CSV (see records-to-csv.ts) — and rates it, in one
- * transaction:
+ * transaction and one pass over the data:
  *
- * 1. stream the file through the scanner into a temporary staging table (COPY on PostgreSQL, COPY
- *    from Blobs on PGlite, batched INSERT otherwise); bad records arrive flagged;
- * 2. parse, validate and map to customers set-wise (`usage_typed`);
- * 3. rate: the distinct (customer, meter, category, currency) combinations are priced with the
- *    price books once per class (rating.ts) into a small rates table;
- * 4. per customer-day: compare fingerprints with what is stored and decide load / replace /
- *    unchanged / skip (unbilled never overwrites billed);
- * 5. delete the replaced customer-days and insert the new lines and per-tier daily aggregates;
- * 6. record counts, quarantined rows and an audit entry.
+ * 1. stream the file through the scanner and the line router (line-router.ts), which checks, maps
+ *    and rates every line as it goes by, and COPY the lines of new customer-days straight into
+ *    `usage_lines` (COPY on PostgreSQL, COPY from Blobs on PGlite, batched INSERT otherwise); the
+ *    database computes each line's list and sale from the rate's factors; lines of customer-days
+ *    already stored and bad records are spooled;
+ * 2. per customer-day of the file: compare fingerprints with what is stored and decide load /
+ *    replace / unchanged / skip (unbilled never overwrites billed);
+ * 3. delete the replaced customer-days and load their new lines from the spool; write the daily
+ *    groups of the loaded and replaced days, the customer-days, the rates;
+ * 4. record counts, quarantined rows and an audit entry.
  * Nothing is visible until the commit; an interrupted import rolls back completely.
  */
 
 export interface ImportProgress {
-  phase: 'loading' | 'rating' | 'writing' | 'done';
+  phase: 'loading' | 'writing' | 'done';
   bytes: number;
   rows: number;
 }
@@ -156,13 +155,10 @@ async function runImport(
     mark = now;
   };
   await session.query(LOCK_SQL, [providerId]);
-  // Dates like 3/1/2025 are the US portal's M/D/YYYY whatever the server's setting.
-  await session.execute(`SET LOCAL DateStyle = 'ISO, MDY'`);
-  // The day and aggregate steps hash a row per customer-day and per group: give them room.
+  // The day and group steps hash a row per customer-day and per group: give them room.
   await session.execute(`SET LOCAL work_mem = '256MB'`);
   await session.execute('SET LOCAL jit = off');
 
-  // 1. stage
   const scanner = new UsageCsvScanner(source, {
     onBytes: (bytes) => {
       progress.bytes = bytes;
@@ -174,10 +170,16 @@ async function runImport(
   if (!header) throw usageErrors.emptyFile();
   const mapping = mapColumns(header.columns);
   if (mapping.missingRequired.length > 0) throw usageErrors.missingColumns(mapping.missingRequired);
-  const customers = new Map(
-    (await session.query<{ tenant: string; customer_id: string }>(CUSTOMERS_SQL, [providerId])).map((c) => [
-      c.tenant,
+  const customerRows = await session.query<{
+    tenant: string;
+    customer_id: string;
+    currency: string;
+    parent_id: string;
+  }>(CUSTOMERS_SQL, [providerId]);
+  const customers = new Map<string, CustomerInfo>(
+    customerRows.map((c) => [
       c.customer_id,
+      { id: c.customer_id, currency: c.currency.trim(), parentId: c.parent_id },
     ]),
   );
   const namedMeters = new Set(
@@ -190,163 +192,210 @@ async function runImport(
       )
     ).map((r) => r.meter),
   );
-  const encoder = new RowEncoder(mapping, customers, namedMeters);
-  const layout = stageLayout(mapping);
-  await session.execute(layout.createSql);
-  await session.copyIn(STAGE_TABLE, layout.columns, scanner.copyChunks(encoder), {
-    forceNull: layout.forceNull,
-    ...(signal ? { signal } : {}),
-  });
-  lap('stage');
-  signal?.throwIfAborted();
-  progress.rows = scanner.counts.records;
-  progress.phase = 'rating';
-  report();
-  await session.execute(`ANALYZE ${STAGE_TABLE} (reason, customer_id, usage_date, billing_currency)`);
-  lap('analyze');
+  const encoder = new RowEncoder(
+    mapping,
+    new Map(customerRows.map((c) => [c.tenant, c.customer_id])),
+    namedMeters,
+  );
+  // While the lines stream, the session's connection is busy with COPY: price books and stored
+  // days are read beside it (committed data, which the provider's lock keeps still).
+  const rater = new UsageRater({ db: session.side.db, providerId }, customers);
+  const stage = new Spool();
+  const quarantined = new Spool();
+  try {
+    const router = new LineRouter({
+      mapping,
+      encoder,
+      rater,
+      providerId,
+      importId,
+      stage,
+      quarantined,
+      storedDays: async (month) => {
+        const rows = await session.side.query<{
+          customer_id: string;
+          usage_date: string;
+          billing_currency: string;
+        }>(STORED_DAYS_SQL, [providerId, `${month}-01`]);
+        return new Set(rows.map((r) => dayKey(r.customer_id, r.usage_date, r.billing_currency)));
+      },
+    });
+    const { layout } = router;
+    const copyOptions = {
+      forceNull: layout.forceNull,
+      forceNotNull: layout.forceNotNull,
+      ...(signal ? { signal } : {}),
+    };
 
-  // 3. rate
-  const combos = encoder.combos();
-  lap('combos');
-  const rated = await rateCombos({ db: session.db, providerId }, combos);
-  lap('rate');
-  await saveRates(session.db, providerId, rated);
-  await session.execute(CREATE_COMBO_RATES_SQL);
-  await session.copyIn(
-    'usage_combo_rates',
-    COMBO_RATE_COLUMNS,
-    comboRateCsv(rated),
-    signal ? { signal } : {},
-  );
-  lap('comboRates');
-  await session.execute('ANALYZE usage_combo_rates');
-  if (rated.some((r) => r.rate === null)) await session.execute(MARK_RATING_FAILURES_SQL);
-  signal?.throwIfAborted();
-  progress.phase = 'writing';
-  report();
+    // 1. stream, rate and load the new customer-days
+    await session.copyIn('usage_lines', layout.columns, scanner.copyChunks(router), copyOptions);
+    lap('stream');
+    signal?.throwIfAborted();
+    progress.rows = scanner.counts.records;
+    progress.phase = 'writing';
+    report();
+    await saveRates(session.db, providerId, rater.rates.values());
+    lap('rates');
 
-  // 4. quarantine and customer-days
-  const [bad] = await session.query<{ n: string | number }>(
-    `SELECT count(*) AS n FROM ${STAGE_TABLE} WHERE reason IS NOT NULL`,
-  );
-  const quarantined = Number(bad?.n ?? 0);
-  if (quarantined > 0) await session.execute(quarantineSql(mapping.columns.length), [importId]);
-  await session.execute(createDaysSql(mapping));
-  const [plan] = await session.query<{ kept: string | number; written: string | number }>(
-    `SELECT count(*) FILTER (WHERE action NOT IN ('load', 'replace')) AS kept,
-            count(*) FILTER (WHERE action IN ('load', 'replace')) AS written FROM usage_days`,
-  );
-  const writes = Number(plan?.written ?? 0) > 0;
-  if (writes && Number(plan?.kept ?? 0) > 0) await session.execute(DROP_KEPT_DAYS_SQL);
-  lap('days');
+    // 2. customer-days
+    await session.execute(CREATE_FILE_DAYS_SQL);
+    await session.copyIn('usage_file_days', FILE_DAY_COLUMNS, fileDaysCsv(router.days.values()));
+    await session.execute(CREATE_DAYS_SQL);
+    await session.execute('ANALYZE usage_days');
+    lap('days');
 
-  await session.execute(
-    `CREATE TEMP TABLE usage_superseded (customer_id uuid, usage_date date, billing_currency char(3) COLLATE "C", line_count integer) ON COMMIT DROP`,
-  );
-  if (options.supersedeUnbilled) {
-    const { period, currency } = options.supersedeUnbilled;
-    const from = `${period}-01`;
     await session.execute(
-      `INSERT INTO usage_superseded
-       SELECT cd.customer_id, cd.usage_date, cd.billing_currency, cd.line_count
-       FROM usage_customer_days cd
-       WHERE cd.provider_id = $1 AND cd.kind = 'unbilled' AND cd.billing_currency = $2
-         AND cd.usage_date >= $3::date AND cd.usage_date < ($3::date + interval '1 month')
-         AND NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.customer_id = cd.customer_id
-           AND d.usage_date = cd.usage_date AND d.billing_currency = cd.billing_currency)`,
-      [providerId, currency.toUpperCase(), from],
+      `CREATE TEMP TABLE usage_superseded (customer_id uuid, usage_date date, billing_currency char(3) COLLATE "C", line_count integer) ON COMMIT DROP`,
     );
-  }
+    if (options.supersedeUnbilled) {
+      const { period, currency } = options.supersedeUnbilled;
+      await session.execute(
+        `INSERT INTO usage_superseded
+         SELECT cd.customer_id, cd.usage_date, cd.billing_currency, cd.line_count
+         FROM usage_customer_days cd
+         WHERE cd.provider_id = $1 AND cd.kind = 'unbilled' AND cd.billing_currency = $2
+           AND cd.usage_date >= $3::date AND cd.usage_date < ($3::date + interval '1 month')
+           AND NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.customer_id = cd.customer_id
+             AND d.usage_date = cd.usage_date AND d.billing_currency = cd.billing_currency)`,
+        [providerId, currency.toUpperCase(), `${period}-01`],
+      );
+    }
 
-  // 5. write
-  const gone = `(SELECT customer_id, usage_date, billing_currency FROM usage_days WHERE action = 'replace'
-                 UNION ALL SELECT customer_id, usage_date, billing_currency FROM usage_superseded)`;
-  const linesRemoved = await session.execute(
-    `DELETE FROM usage_lines l USING ${gone} g
-     WHERE l.customer_id = g.customer_id AND l.usage_date = g.usage_date AND l.billing_currency = g.billing_currency`,
-  );
-  lap('deleteLines');
-  await session.execute(
-    `DELETE FROM usage_daily_groups x USING ${gone} g
-     WHERE x.customer_id = g.customer_id AND x.usage_date = g.usage_date AND x.billing_currency = g.billing_currency`,
-  );
-  lap('deleteDaily');
-  await session.execute('SET LOCAL enable_nestloop = off');
-  if (writes) {
-    await session.execute(insertLinesAndGroupsSql(mapping), [importId, providerId]);
-    lap('insertLinesAndDaily');
-  }
-  await session.execute('SET LOCAL enable_nestloop = on');
-  await session.execute(
-    `INSERT INTO usage_customer_days (customer_id, usage_date, billing_currency, provider_id, kind,
-       invoice_number, line_count, fingerprint, import_id)
-     SELECT customer_id, usage_date, billing_currency, $1, kind, invoice_number, line_count, fingerprint, $2
-     FROM usage_days WHERE action = 'load'`,
-    [providerId, importId],
-  );
-  await session.execute(
-    `UPDATE usage_customer_days c SET kind = d.kind, invoice_number = d.invoice_number,
-       line_count = d.line_count, fingerprint = d.fingerprint, import_id = $1, rated_at = now(), updated_at = now()
-     FROM usage_days d
-     WHERE d.action = 'replace' AND c.customer_id = d.customer_id AND c.usage_date = d.usage_date
-       AND c.billing_currency = d.billing_currency`,
-    [importId],
-  );
-  lap('customerDays');
-  await session.execute(
-    `DELETE FROM usage_customer_days cd USING usage_superseded s
-     WHERE cd.customer_id = s.customer_id AND cd.usage_date = s.usage_date AND cd.billing_currency = s.billing_currency`,
-  );
-  await recordExchangeRates(session, providerId, [...encoder.exchangeRates.values()]);
-  await recordSubscriptions(session, encoder);
-  lap('exchangeRates');
+    // 3. replace: old lines and groups go, the spooled lines of replaced days come in
+    const gone = `(SELECT customer_id, usage_date, billing_currency FROM usage_days WHERE action = 'replace'
+                   UNION ALL SELECT customer_id, usage_date, billing_currency FROM usage_superseded)`;
+    const linesRemoved = await session.execute(
+      `DELETE FROM usage_lines l USING ${gone} g
+       WHERE l.customer_id = g.customer_id AND l.usage_date = g.usage_date AND l.billing_currency = g.billing_currency`,
+    );
+    await session.execute(
+      `DELETE FROM usage_daily_groups x USING ${gone} g
+       WHERE x.customer_id = g.customer_id AND x.usage_date = g.usage_date AND x.billing_currency = g.billing_currency`,
+    );
+    const replaced = new Set(
+      (
+        await session.query<{ key: string }>(
+          `SELECT customer_id::text || ',' || usage_date::text || ',' || trim(billing_currency) AS key
+           FROM usage_days WHERE action = 'replace'`,
+        )
+      ).map((r) => r.key),
+    );
+    if (replaced.size > 0) {
+      await session.copyIn(
+        'usage_lines',
+        layout.columns,
+        copyChunksOf(stage.read(), (row) => replaced.has(dayKeyOfRow(row))),
+        copyOptions,
+      );
+    }
+    lap('replace');
+    signal?.throwIfAborted();
+    await session.execute(INSERT_GROUPS_SQL);
+    lap('groups');
+    await session.execute(
+      `INSERT INTO usage_customer_days (customer_id, usage_date, billing_currency, provider_id, kind,
+         invoice_number, line_count, fingerprint, import_id)
+       SELECT customer_id, usage_date, billing_currency, $1, kind, invoice_number, line_count, fingerprint, $2
+       FROM usage_days WHERE action = 'load'`,
+      [providerId, importId],
+    );
+    await session.execute(
+      `UPDATE usage_customer_days c SET kind = d.kind, invoice_number = d.invoice_number,
+         line_count = d.line_count, fingerprint = d.fingerprint, import_id = $1, rated_at = now(), updated_at = now()
+       FROM usage_days d
+       WHERE d.action = 'replace' AND c.customer_id = d.customer_id AND c.usage_date = d.usage_date
+         AND c.billing_currency = d.billing_currency`,
+      [importId],
+    );
+    await session.execute(
+      `DELETE FROM usage_customer_days cd USING usage_superseded s
+       WHERE cd.customer_id = s.customer_id AND cd.usage_date = s.usage_date AND cd.billing_currency = s.billing_currency`,
+    );
+    lap('customerDays');
+    if (quarantined.rows > 0) {
+      await session.copyIn(
+        'usage_quarantine',
+        ['import_id', 'line_no', 'reason', 'message', 'record'],
+        copyChunksOf(quarantined.read()),
+      );
+    }
+    await recordExchangeRates(session, providerId, [...encoder.exchangeRates.values()]);
+    await recordSubscriptions(session, encoder);
+    lap('record');
 
-  // 6. record
-  const counts = await countsOf(session, scanner.counts.records, quarantined, linesRemoved);
-  const [span] = await session.query<{ first: string | null; last: string | null }>(
-    'SELECT min(usage_date)::text AS first, max(usage_date)::text AS last FROM usage_days',
-  );
-  const rateIds = new Set(rated.flatMap((r) => (r.rate ? [r.rate.id] : [])));
-  await session.db
-    .updateTable('usage_imports')
-    .set({
-      status: 'completed',
-      columns: [...mapping.columns],
-      column_variant: mapping.variant,
-      rows_read: counts.rowsRead,
-      lines_loaded: counts.linesLoaded,
-      lines_replaced: counts.linesReplaced,
-      lines_unchanged: counts.linesUnchanged,
-      lines_skipped_billed: counts.linesSkippedBilled,
-      lines_quarantined: counts.linesQuarantined,
-      lines_removed: counts.linesRemoved,
-      days_loaded: counts.daysLoaded,
-      days_replaced: counts.daysReplaced,
-      days_unchanged: counts.daysUnchanged,
-      days_superseded: counts.daysSuperseded,
-      first_usage_date: span?.first ?? null,
-      last_usage_date: span?.last ?? null,
-      finished_at: new Date(),
-    })
-    .where('id', '=', importId)
-    .execute();
-  const result: ImportUsageResult = {
-    importId,
-    ...counts,
-    columnVariant: mapping.variant,
-    firstUsageDate: span?.first ?? null,
-    lastUsageDate: span?.last ?? null,
-    rates: rateIds.size,
-    timings,
-  };
-  await recordAudit(session.db, systemScope(providerId, options.actor), {
-    organizationId: providerId,
-    action: 'import',
-    entityType: 'usage_import',
-    entityId: importId,
-    after: { channel: options.channel, fileName: options.fileName ?? null, ...result, timings: undefined },
-  });
-  return result;
+    // 4. record
+    const counts = await countsOf(session, scanner.counts.records, scanner.counts.bad, linesRemoved);
+    const [span] = await session.query<{ first: string | null; last: string | null }>(
+      'SELECT min(usage_date)::text AS first, max(usage_date)::text AS last FROM usage_days',
+    );
+    await session.db
+      .updateTable('usage_imports')
+      .set({
+        status: 'completed',
+        columns: [...mapping.columns],
+        column_variant: mapping.variant,
+        rows_read: counts.rowsRead,
+        lines_loaded: counts.linesLoaded,
+        lines_replaced: counts.linesReplaced,
+        lines_unchanged: counts.linesUnchanged,
+        lines_skipped_billed: counts.linesSkippedBilled,
+        lines_quarantined: counts.linesQuarantined,
+        lines_removed: counts.linesRemoved,
+        days_loaded: counts.daysLoaded,
+        days_replaced: counts.daysReplaced,
+        days_unchanged: counts.daysUnchanged,
+        days_superseded: counts.daysSuperseded,
+        first_usage_date: span?.first ?? null,
+        last_usage_date: span?.last ?? null,
+        finished_at: new Date(),
+      })
+      .where('id', '=', importId)
+      .execute();
+    const result: ImportUsageResult = {
+      importId,
+      ...counts,
+      columnVariant: mapping.variant,
+      firstUsageDate: span?.first ?? null,
+      lastUsageDate: span?.last ?? null,
+      rates: rater.rates.size,
+      timings,
+    };
+    await recordAudit(session.db, systemScope(providerId, options.actor), {
+      organizationId: providerId,
+      action: 'import',
+      entityType: 'usage_import',
+      entityId: importId,
+      after: { channel: options.channel, fileName: options.fileName ?? null, ...result, timings: undefined },
+    });
+    return result;
+  } finally {
+    stage.close();
+    quarantined.close();
+  }
+}
+
+/** The customer-day of a router row: its first three columns (customer, day, currency). */
+function dayKeyOfRow(row: Buffer): string {
+  let commas = 0;
+  let end = 0;
+  while (end < row.length && (row[end] !== 0x2c || ++commas < 3)) end++;
+  return row.toString('latin1', 0, end);
+}
+
+/** The file's customer-days as COPY CSV, with their fingerprints (line count and hash sums). */
+async function* fileDaysCsv(days: Iterable<DayTotals>): AsyncGenerator<Buffer> {
+  let lines: string[] = [];
+  for (const d of days) {
+    const kind = d.invoiceNumber === '' ? 'unbilled' : 'billed';
+    lines.push(
+      `${d.customerId},${d.usageDate},${d.billingCurrency},${kind},"${d.invoiceNumber.replaceAll('"', '""')}",${d.lines},${d.lines}:${d.hash1}:${d.hash2}`,
+    );
+    if (lines.length >= 5000) {
+      yield Buffer.from(`${lines.join('\n')}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`);
 }
 
 async function countsOf(
@@ -378,10 +427,8 @@ async function countsOf(
 }
 
 /** Stores the rates (content-addressed: existing ones are kept as they are). */
-export async function saveRates(db: Kysely<Database>, providerId: string, rated: readonly ComboRate[]) {
-  const rates = new Map<string, Rate>();
-  for (const r of rated) if (r.rate) rates.set(r.rate.id, r.rate);
-  const list = [...rates.values()];
+export async function saveRates(db: Kysely<Database>, providerId: string, rates: Iterable<Rate>) {
+  const list = [...rates];
   for (let i = 0; i < list.length; i += 200) {
     const batch = list.slice(i, i + 200);
     await db
@@ -421,36 +468,6 @@ export async function saveRates(db: Kysely<Database>, providerId: string, rated:
       .onConflict((oc) => oc.columns(['rate_id', 'tier']).doNothing())
       .execute();
   }
-}
-
-const q = (value: string) => `"${value.replace(/"/g, '""')}"`;
-
-/** The combination → rate table as COPY CSV (text always quoted: '' is not NULL). */
-export async function* comboRateCsv(rated: readonly ComboRate[]): AsyncGenerator<Buffer> {
-  let lines: string[] = [];
-  for (const r of rated) {
-    const last = r.rate?.tiers.at(-1);
-    lines.push(
-      [
-        r.combo.id,
-        r.combo.customer_id,
-        r.combo.billing_currency,
-        q(r.combo.meter_category),
-        r.validFrom,
-        r.validTo,
-        r.rate?.id ?? '',
-        last?.saleCostFactor ?? '',
-        last?.saleListFactor ?? '',
-        last?.currency ?? '',
-        r.error === null ? '' : q(r.error),
-      ].join(','),
-    );
-    if (lines.length >= 5000) {
-      yield Buffer.from(`${lines.join('\n')}\n`);
-      lines = [];
-    }
-  }
-  if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`);
 }
 
 /**

@@ -78,7 +78,7 @@ export interface ComboRate {
   error: string | null;
 }
 
-interface CustomerInfo {
+export interface CustomerInfo {
   id: string;
   currency: string;
   /** The direct seller (provider or reseller). */
@@ -90,25 +90,6 @@ const ONE_DAY = { days: 1 } as const;
 function uuidFromHash(text: string): string {
   const h = createHash('md5').update(text).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The organisation data rating needs for these customers: currency and direct seller. */
-async function customerInfo(
-  db: Kysely<Database>,
-  ids: readonly string[],
-): Promise<Map<string, CustomerInfo>> {
-  const out = new Map<string, CustomerInfo>();
-  for (let i = 0; i < ids.length; i += 5000) {
-    const rows = await db
-      .selectFrom('organizations')
-      .select(['id', 'currency', 'parent_id'])
-      .where('id', 'in', ids.slice(i, i + 5000))
-      .execute();
-    for (const r of rows) {
-      if (r.parent_id) out.set(r.id, { id: r.id, currency: r.currency.trim(), parentId: r.parent_id });
-    }
-  }
-  return out;
 }
 
 interface SellerPath {
@@ -144,19 +125,20 @@ function pathOf(chain: PriceBookChain): SellerPath {
   return { chain, namedCustomers, namedMeters, namedCategories, boundaries: [...boundaries].sort(), rules };
 }
 
-/** Splits [first, last] at rule boundaries and month starts (exchange rates are monthly). */
-function segments(first: string, last: string, boundaries: readonly string[]): [string, string][] {
-  const end = parsePlainDate(last).add(ONE_DAY).toString();
-  const cuts = new Set<string>();
-  for (const b of boundaries) if (b > first && b < end) cuts.add(b);
-  for (let m = parsePlainDate(first).with({ day: 1 }).add({ months: 1 }); m.toString() < end; ) {
-    cuts.add(m.toString());
-    m = m.add({ months: 1 });
+/**
+ * The stretch [from, to) around `date` in which no rule of the path starts or stops and the month
+ * does not change (exchange rates are monthly): every day of it prices alike.
+ */
+function stretchOf(date: string, boundaries: readonly string[]): [string, string] {
+  const month = parsePlainDate(date).with({ day: 1 });
+  let from = month.toString();
+  let to = month.add({ months: 1 }).toString();
+  for (const b of boundaries) {
+    if (b <= date) {
+      if (b > from) from = b;
+    } else if (b < to) to = b;
   }
-  const points = [first, ...[...cuts].sort(), end];
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < points.length; i++) out.push([points[i]!, points[i + 1]!]);
-  return out;
+  return [from, to];
 }
 
 export interface RatingContext {
@@ -164,75 +146,156 @@ export interface RatingContext {
   providerId: string;
 }
 
-/**
- * Rates for the given combinations. `db` must be the session's Kysely when called inside an import
- * (on PGlite the application's db would wait for the import's own transaction).
- */
-export async function rateCombos(ctx: RatingContext, combos: readonly RatingCombo[]): Promise<ComboRate[]> {
-  if (combos.length === 0) return [];
-  const customers = await customerInfo(ctx.db, [...new Set(combos.map((c) => c.customer_id))]);
-  const firstDate = combos.reduce(
-    (min, c) => (c.first_date < min ? c.first_date : min),
-    combos[0]!.first_date,
-  );
-  const paths = new Map<string, SellerPath>();
-  const rates = new Map<string, Rate | Error>();
-  const out: ComboRate[] = [];
+/** The rate of a line, or why it has none. */
+export type RateHit = { rate: Rate; error: null } | { rate: null; error: string };
 
-  for (const combo of combos) {
-    const customer = customers.get(combo.customer_id);
-    if (!customer) {
-      out.push(failed(combo, 'The customer organisation no longer exists.'));
-      continue;
-    }
-    let path = paths.get(customer.parentId);
-    if (!path) {
-      path = pathOf(await loadPriceBookChain(ctx.db, customer.id, parsePlainDate(firstDate)));
-      paths.set(customer.parentId, path);
-    }
+/** What a combination remembers of its last rated stretch (consecutive lines repeat it). */
+export interface RatedStretch {
+  from: string;
+  to: string;
+  hit: RateHit;
+}
+
+export type Rateable = Pick<
+  RatingCombo,
+  'customer_id' | 'meter_id' | 'meter_category' | 'has_list' | 'billing_currency'
+> & {
+  stretch?: RatedStretch;
+};
+
+/**
+ * Rates usage lines as they stream by. The sellers' price books are loaded once per path (the
+ * sellers above a customer) with `load`; after that `rate` is synchronous and computes a rate once
+ * per combination and stretch of days that price alike. Rates are content-addressed, so the same
+ * pricing found for many customers is one rate.
+ */
+export class UsageRater {
+  /** Every rate handed out, by id. */
+  readonly rates = new Map<string, Rate>();
+  readonly #ctx: RatingContext;
+  readonly #customers: ReadonlyMap<string, CustomerInfo>;
+  readonly #paths = new Map<string, SellerPath>();
+  readonly #hits = new Map<string, RateHit>();
+
+  constructor(ctx: RatingContext, customers: ReadonlyMap<string, CustomerInfo>) {
+    this.#ctx = ctx;
+    this.#customers = customers;
+  }
+
+  /** Whether `rate` can answer for this customer now; otherwise `await load(customerId)` first. */
+  ready(customerId: string): boolean {
+    const customer = this.#customers.get(customerId);
+    return customer === undefined || this.#paths.has(customer.parentId);
+  }
+
+  async load(customerId: string): Promise<void> {
+    const customer = this.#customers.get(customerId);
+    if (!customer || this.#paths.has(customer.parentId)) return;
+    // Every rule the path ever had: each stretch applies those in force on its first day.
+    const chain = await loadPriceBookChain(this.#ctx.db, customer.id, ALL_RULES_FROM);
+    this.#paths.set(customer.parentId, pathOf(chain));
+  }
+
+  rate(combo: Rateable, date: string): RateHit {
+    const last = combo.stretch;
+    if (last && date >= last.from && date < last.to) return last.hit;
+    const customer = this.#customers.get(combo.customer_id);
+    if (!customer) return { rate: null, error: 'The customer organisation no longer exists.' };
+    const path = this.#paths.get(customer.parentId);
+    if (!path) throw new Error(`Internal: the price books above ${customer.id} are not loaded`);
+    const [from, to] = stretchOf(date, path.boundaries);
     const customerKey = path.namedCustomers.has(customer.id) ? customer.id : '*';
     const meterKey = path.namedMeters.get(combo.meter_id.trim().toLowerCase()) ?? '*';
     const categoryKey = path.namedCategories.has(combo.meter_category) ? combo.meter_category : '*';
-    for (const [from, to] of segments(combo.first_date, combo.last_date, path.boundaries)) {
-      const key = [
-        customer.parentId,
-        customerKey,
-        meterKey,
-        categoryKey,
-        combo.has_list,
-        combo.billing_currency,
-        customer.currency,
-        from,
-      ].join('|');
-      let rate = rates.get(key);
-      if (rate === undefined) {
-        try {
-          rate = rateFor(ctx.providerId, path, customer, combo, meterKey, categoryKey, parsePlainDate(from));
-        } catch (error) {
-          rate = error instanceof Error ? error : new Error(String(error));
-        }
-        rates.set(key, rate);
+    const key = [
+      customer.parentId,
+      customerKey,
+      meterKey,
+      categoryKey,
+      combo.has_list,
+      combo.billing_currency,
+      customer.currency,
+      from,
+    ].join('|');
+    let hit = this.#hits.get(key);
+    if (hit === undefined) {
+      try {
+        const found = rateFor(
+          this.#ctx.providerId,
+          path,
+          customer,
+          combo,
+          meterKey,
+          categoryKey,
+          parsePlainDate(from),
+        );
+        const rate = this.rates.get(found.id) ?? found;
+        this.rates.set(rate.id, rate);
+        hit = { rate, error: null };
+      } catch (error) {
+        hit = { rate: null, error: error instanceof Error ? error.message : String(error) };
       }
-      out.push(
-        rate instanceof Error
-          ? { ...failed(combo, rate.message), validFrom: from, validTo: to }
-          : { combo, validFrom: from, validTo: to, rate, error: null },
-      );
+      this.#hits.set(key, hit);
+    }
+    combo.stretch = { from, to, hit };
+    return hit;
+  }
+}
+
+/** Loading a chain "from" this date keeps every rule that ever applied. */
+const ALL_RULES_FROM = parsePlainDate('1900-01-01');
+
+/** The organisation data rating needs for these customers: currency and direct seller. */
+export async function customerInfo(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, CustomerInfo>> {
+  const out = new Map<string, CustomerInfo>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db
+      .selectFrom('organizations')
+      .select(['id', 'currency', 'parent_id'])
+      .where('id', 'in', ids.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) {
+      if (r.parent_id) out.set(r.id, { id: r.id, currency: r.currency.trim(), parentId: r.parent_id });
     }
   }
   return out;
 }
 
-function failed(combo: RatingCombo, error: string): ComboRate {
-  const end = parsePlainDate(combo.last_date).add(ONE_DAY).toString();
-  return { combo, validFrom: combo.first_date, validTo: end, rate: null, error };
+/**
+ * Rates for the given combinations over their dates, one per stretch of days that price alike
+ * (re-rating). `db` must be the session's Kysely when called inside a usage session (on PGlite the
+ * application's db would wait for the session's own transaction).
+ */
+export async function rateCombos(ctx: RatingContext, combos: readonly RatingCombo[]): Promise<ComboRate[]> {
+  if (combos.length === 0) return [];
+  const rater = new UsageRater(
+    ctx,
+    await customerInfo(ctx.db, [...new Set(combos.map((c) => c.customer_id))]),
+  );
+  const out: ComboRate[] = [];
+  for (const combo of combos) {
+    await rater.load(combo.customer_id);
+    const rateable: Rateable = { ...combo };
+    const end = parsePlainDate(combo.last_date).add(ONE_DAY).toString();
+    for (let day = combo.first_date; day < end; ) {
+      const hit = rater.rate(rateable, day);
+      // Without a stretch (the customer is gone) one failure covers the whole range.
+      const to = rateable.stretch && rateable.stretch.to < end ? rateable.stretch.to : end;
+      out.push({ combo, validFrom: day, validTo: to, ...hit });
+      day = to;
+    }
+  }
+  return out;
 }
 
 function rateFor(
   providerId: string,
   path: SellerPath,
   customer: CustomerInfo,
-  combo: RatingCombo,
+  combo: Rateable,
   meterKey: string,
   categoryKey: string,
   date: Temporal.PlainDate,

@@ -1,8 +1,7 @@
 import { requirePermission, type Scope } from '../../auth/scope.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
-import { COMBO_RATE_COLUMNS, CREATE_COMBO_RATES_SQL } from './import-sql.ts';
-import { comboRateCsv, saveRates } from './import-usage.ts';
-import { type RatingCombo, rateCombos } from './rating.ts';
+import { saveRates } from './import-usage.ts';
+import { type ComboRate, type RatingCombo, rateCombos } from './rating.ts';
 import { type UsageSession, type UsageTarget, withUsageSession } from './session.ts';
 import { usageErrors } from './usage.errors.ts';
 import { checkCustomer, listRates, parsePeriod, type RateView } from './usage.repository.ts';
@@ -129,7 +128,11 @@ export async function rerateUsage(
           [...new Set(failures.map((f) => f.error ?? 'unknown'))].slice(0, 5).join('; '),
         );
       }
-      await saveRates(db, provider.id, rated);
+      await saveRates(
+        db,
+        provider.id,
+        rated.flatMap((r) => (r.rate ? [r.rate] : [])),
+      );
       await session.execute(
         `CREATE TEMP TABLE rerate_keys (
            combo integer PRIMARY KEY, customer_id uuid NOT NULL, meter_id text NOT NULL, meter_category text NOT NULL,
@@ -156,9 +159,8 @@ export async function rerateUsage(
       await session.execute(
         `WITH changed AS (
            UPDATE usage_lines l
-           SET rate_id = r.rate_id,
-               sale = r.sale_cost_factor * l.cost + r.sale_list_factor * coalesce(l.list_amount, 0),
-               sale_currency = r.sale_currency
+           SET rate_id = r.rate_id, sale_cost_factor = r.sale_cost_factor,
+               sale_list_factor = r.sale_list_factor, sale_currency = r.sale_currency
            FROM rerate_keys k JOIN usage_combo_rates r ON r.combo = k.combo
            WHERE l.customer_id = k.customer_id AND l.meter_id = k.meter_id AND l.meter_category = k.meter_category
              AND (l.list_amount IS NOT NULL) = k.has_list AND l.billing_currency = k.billing_currency
@@ -236,4 +238,55 @@ async function rebuildDaily(session: UsageSession): Promise<number> {
   await session.execute('SET LOCAL enable_nestloop = on');
   const [days] = await session.query<{ n: string | number }>('SELECT count(*) AS n FROM rerate_days');
   return Number(days?.n ?? 0);
+}
+
+const COMBO_RATE_COLUMNS = [
+  'combo',
+  'customer_id',
+  'billing_currency',
+  'meter_category',
+  'valid_from',
+  'valid_to',
+  'rate_id',
+  'sale_cost_factor',
+  'sale_list_factor',
+  'sale_currency',
+  'error',
+];
+
+const CREATE_COMBO_RATES_SQL = `
+  CREATE TEMP TABLE usage_combo_rates (
+    combo integer NOT NULL, customer_id uuid NOT NULL, billing_currency char(3) COLLATE "C" NOT NULL,
+    meter_category text COLLATE "C" NOT NULL, valid_from date NOT NULL, valid_to date NOT NULL,
+    rate_id uuid, sale_cost_factor numeric, sale_list_factor numeric, sale_currency char(3), error text
+  ) ON COMMIT DROP`;
+
+const q = (value: string) => `"${value.replace(/"/g, '""')}"`;
+
+/** The combination → rate table as COPY CSV (text always quoted: '' is not NULL). */
+async function* comboRateCsv(rated: readonly ComboRate[]): AsyncGenerator<Buffer> {
+  let lines: string[] = [];
+  for (const r of rated) {
+    const last = r.rate?.tiers.at(-1);
+    lines.push(
+      [
+        r.combo.id,
+        r.combo.customer_id,
+        r.combo.billing_currency,
+        q(r.combo.meter_category),
+        r.validFrom,
+        r.validTo,
+        r.rate?.id ?? '',
+        last?.saleCostFactor ?? '',
+        last?.saleListFactor ?? '',
+        last?.currency ?? '',
+        r.error === null ? '' : q(r.error),
+      ].join(','),
+    );
+    if (lines.length >= 5000) {
+      yield Buffer.from(`${lines.join('\n')}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`);
 }

@@ -1,12 +1,13 @@
 import type { ColumnMapping, UsageFieldKey } from './columns.ts';
+import type { Rateable } from './rating.ts';
 import type { QuarantineReason } from './usage.tables.ts';
 
 /**
  * Checks the fields of one usage record that decide where it goes and whether PostgreSQL can type
- * it, while the file streams by, and produces the leading staging columns: line hash, customer,
- * normalised dates and currency. Everything it accepts loads into the typed staging table without
- * a cast error (numbers are validated here to what `numeric` input accepts), so COPY never fails on
- * a value and a bad line never costs more than its own quarantine row.
+ * it, while the file streams by, and reads what the line router needs: customer, normalised dates
+ * and currency, Azure subscription, rating combination. Everything it accepts loads into
+ * `usage_lines` without a cast error (numbers are validated here to what `numeric` input accepts),
+ * so COPY never fails on a value and a bad line never costs more than its own quarantine row.
  *
  * Values repeat massively in usage files (a few dates, currencies, subscriptions per file), so the
  * parsed form of each distinct text is memoised.
@@ -17,21 +18,26 @@ export interface Problem {
   message: string;
 }
 
-/** Staging columns the encoder writes before the record's own columns. */
-export const PREFIX_COLUMNS = [
-  'combo',
-  'hash1',
-  'hash2',
-  'customer_id',
-  'usage_date',
-  'charge_start_date',
-  'charge_end_date',
-  'exchange_rate_date',
-  'billing_currency',
-  'entitlement_id',
-] as const;
+/** What the encoder read from a good record. One object, overwritten by the next record. */
+export interface EncodedLine {
+  combo: Combo;
+  customerId: string;
+  /** YYYY-MM-DD */
+  usageDate: string;
+  billingCurrency: string;
+  /** Charge start, charge end, exchange rate date: YYYY-MM-DD or ''. */
+  dates: [string, string, string];
+  /** The Azure subscription (entitlement id, else subscription id), lower case. */
+  entitlementId: string;
+  /** SubscriptionId as the file has it (else the entitlement id). */
+  subscriptionId: string;
+  /** InvoiceNumber, '' for unbilled data. */
+  invoiceNumber: string;
+  resourceGroup: string;
+  pricingCurrency: string;
+}
 
-/** Fields staged as `numeric` (validated here) — the rest of the record stays text. */
+/** Fields loaded as `numeric` (validated here) — the rest of the record stays text. */
 export const NUMERIC_FIELDS: readonly UsageFieldKey[] = [
   'unit_price',
   'quantity',
@@ -119,7 +125,7 @@ export function isDecimal(text: string): boolean {
  * known list price (and one meter, when a price rule names it; '' otherwise). Numbered while the
  * file streams by; rates are found per combination, and daily aggregates are built per combination.
  */
-export interface Combo {
+export interface Combo extends Rateable {
   id: number;
   customer_id: string;
   meter_id: string;
@@ -193,13 +199,6 @@ export class RowEncoder {
     }
   }
 
-  readonly prefixColumns = PREFIX_COLUMNS.length;
-
-  /** Indexes (0-based, in file order) of the columns staged as numeric. */
-  get numericColumns(): number[] {
-    return this.#numeric.map((n) => n.index);
-  }
-
   /** Sets #s/#e to the field's bytes (quotes excluded); false when the field is empty. */
   #bounds(index: number): boolean {
     let s = index === 0 ? 0 : this.#commas[index - 1]! + 1;
@@ -248,12 +247,24 @@ export class RowEncoder {
     return this.#columns[this.#index[key]!] ?? key;
   }
 
+  readonly #line: EncodedLine = {
+    combo: undefined as unknown as Combo,
+    customerId: '',
+    usageDate: '',
+    billingCurrency: '',
+    dates: ['', '', ''],
+    entitlementId: '',
+    subscriptionId: '',
+    invoiceNumber: '',
+    resourceGroup: '',
+    pricingCurrency: '',
+  };
+
   /**
-   * The prefix columns (comma-separated, ending with a comma) for a record that can load, or the
-   * problem. `commas` holds the offsets of the record's field separators; the hashes come from the
-   * scanner.
+   * What a record that can load holds, or its problem. `commas` holds the offsets of the record's
+   * field separators. The result is overwritten by the next call.
    */
-  encode(record: Buffer, commas: Int32Array, hash1: number, hash2: number): string | Problem {
+  encode(record: Buffer, commas: Int32Array): EncodedLine | Problem {
     this.#record = record;
     this.#commas = commas;
     const index = this.#index;
@@ -299,7 +310,8 @@ export class RowEncoder {
         message: `${this.#name('billing_currency')} ${quote(this.#text(index.billing_currency) ?? '')} is not a currency code.`,
       };
     }
-    const dates: string[] = ['', '', ''];
+    const dates = this.#line.dates;
+    dates[0] = dates[1] = dates[2] = '';
     for (let d = 0; d < OPTIONAL_DATES.length; d++) {
       const key = OPTIONAL_DATES[d]!;
       const column = index[key];
@@ -387,7 +399,27 @@ export class RowEncoder {
       this.#combos.set(key, combo);
     } else if (usageDate < combo.first_date) combo.first_date = usageDate;
     else if (usageDate > combo.last_date) combo.last_date = usageDate;
-    return `${combo.id},${hash1},${hash2},${customer},${usageDate},${dates[0]},${dates[1]},${dates[2]},${currency},${azureSubscription},`;
+    const line = this.#line;
+    line.combo = combo;
+    line.customerId = customer;
+    line.usageDate = usageDate;
+    line.billingCurrency = currency;
+    line.entitlementId = azureSubscription ?? '';
+    line.subscriptionId = subscription ?? entitlement ?? '';
+    line.invoiceNumber =
+      index.invoice_number === undefined ? '' : (this.#cached(index.invoice_number, trim) ?? '');
+    line.pricingCurrency = pricingCurrency ?? '';
+    line.resourceGroup = this.#resourceGroup();
+    return line;
+  }
+
+  /** ResourceGroup, else the group named in ResourceURI (…/resourceGroups/<name>/…), else ''. */
+  #resourceGroup(): string {
+    const index = this.#index;
+    const group = index.resource_group === undefined ? undefined : this.#cached(index.resource_group, keep);
+    if (group !== undefined) return group;
+    if (index.resource_uri === undefined) return '';
+    return this.#cached(index.resource_uri, groupOfUri) ?? '';
   }
 
   /** The current field's raw bytes as a map key (not decoded: a key only has to be distinct). */
@@ -469,6 +501,8 @@ export function isDecimalBytes(b: Buffer, start: number, end: number): boolean {
 }
 
 const trim = (t: string) => t.trim();
+const keep = (t: string) => t;
+const groupOfUri = (uri: string) => /\/resourceGroups\/([^/]+)/i.exec(uri)?.[1] ?? '';
 const upperTrim = (t: string) => t.trim().toUpperCase();
 const lowerTrim = (t: string) => t.trim().toLowerCase();
 

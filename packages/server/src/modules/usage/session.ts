@@ -42,17 +42,28 @@ export interface UsageSession {
   ): Promise<void>;
   /** A Kysely bound to this session's transaction. Never use the application's `db` meanwhile. */
   readonly db: Kysely<Database>;
+  /**
+   * For reads of committed data while a COPY of this session streams (its connection is busy then):
+   * another pooled connection on PostgreSQL, the session itself elsewhere (PGlite and the fallback
+   * run statements only between the chunks they load).
+   */
+  readonly side: { db: Kysely<Database>; query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> };
 }
 
 export interface CopyOptions {
   signal?: AbortSignal;
   /** Columns whose quoted empty strings load as NULL (COPY's FORCE_NULL), e.g. numeric ones. */
   forceNull?: readonly string[];
+  /** Columns whose unquoted empty values load as '' instead of NULL (COPY's FORCE_NOT_NULL). */
+  forceNotNull?: readonly string[];
 }
 
 function copyStatement(table: string, columns: readonly string[], source: string, options: CopyOptions) {
   const forceNull = options.forceNull?.length ? `, FORCE_NULL (${options.forceNull.join(', ')})` : '';
-  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv${forceNull})`;
+  const forceNotNull = options.forceNotNull?.length
+    ? `, FORCE_NOT_NULL (${options.forceNotNull.join(', ')})`
+    : '';
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv${forceNull}${forceNotNull})`;
 }
 
 export type UsageTarget = DatabaseHandle | Kysely<Database>;
@@ -71,7 +82,7 @@ export async function withUsageSession<T>(
   target: UsageTarget,
   work: (session: UsageSession) => Promise<T>,
 ): Promise<T> {
-  if (isHandle(target) && target.pool) return withPgSession(target.pool, work);
+  if (isHandle(target) && target.pool) return withPgSession(target.pool, target.db, work);
   if (isHandle(target) && target.pglite) {
     return target.pglite.transaction((tx) => work(pgliteSession(tx)));
   }
@@ -81,7 +92,11 @@ export async function withUsageSession<T>(
 
 type Runner = (sql: string, params: readonly unknown[]) => Promise<{ rows: unknown[]; affected: number }>;
 
-async function withPgSession<T>(pool: pg.Pool, work: (session: UsageSession) => Promise<T>): Promise<T> {
+async function withPgSession<T>(
+  pool: pg.Pool,
+  pooled: Kysely<Database>,
+  work: (session: UsageSession) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -98,6 +113,10 @@ async function withPgSession<T>(pool: pg.Pool, work: (session: UsageSession) => 
         await pipeline(Readable.from(chunks), stream, options.signal ? { signal: options.signal } : {});
       },
       db: sessionKysely(run),
+      side: {
+        db: pooled,
+        query: async (sql, params = []) => (await pool.query(sql, params as unknown[])).rows,
+      },
     };
     const result = await work(session);
     await client.query('COMMIT');
@@ -122,9 +141,11 @@ function pgliteSession(tx: Transaction): UsageSession {
     const result = await tx.query(sql, params as unknown[]);
     return { rows: result.rows, affected: result.affectedRows ?? 0 };
   };
+  const methods = runnerMethods(run);
+  const db = sessionKysely(run);
   return {
     engine: 'pglite',
-    ...runnerMethods(run),
+    ...methods,
     async copyIn(table, columns, chunks, options = {}) {
       const signal = options.signal;
       const statement = copyStatement(table, columns, `'/dev/blob'`, options);
@@ -148,7 +169,8 @@ function pgliteSession(tx: Transaction): UsageSession {
       signal?.throwIfAborted();
       await flush();
     },
-    db: sessionKysely(run),
+    db,
+    side: { db, query: methods.query },
   };
 }
 
@@ -157,12 +179,14 @@ function insertSession(trx: Kysely<Database>): UsageSession {
     const result = await trx.executeQuery(RawQuery.raw(sql, params as unknown[]));
     return { rows: result.rows as unknown[], affected: Number(result.numAffectedRows ?? 0n) };
   };
+  const methods = runnerMethods(run);
   return {
     engine: 'insert',
-    ...runnerMethods(run),
+    ...methods,
     async copyIn(table, columns, chunks, options = {}) {
       const signal = options.signal;
       const forceNull = new Set((options.forceNull ?? []).map((c) => columns.indexOf(c)));
+      const forceNotNull = new Set((options.forceNotNull ?? []).map((c) => columns.indexOf(c)));
       // Rows are parsed back from the CSV the scanner produced (well-formed by construction) and
       // inserted as literal VALUES in statements of about 1 MiB: bind parameters by the thousand
       // are far slower than PostgreSQL's own parser, and quoting makes literals safe (quotes are
@@ -182,7 +206,13 @@ function insertSession(trx: Kysely<Database>): UsageSession {
           throw new Error(`Internal: a staged row has ${row.length} fields, expected ${columns.length}`);
         }
         const literals = row.map((value, i) =>
-          value === null || (value === '' && forceNull.has(i)) ? 'NULL' : `'${value.replace(/'/g, "''")}'`,
+          value === null
+            ? forceNotNull.has(i)
+              ? `''`
+              : 'NULL'
+            : value === '' && forceNull.has(i)
+              ? 'NULL'
+              : `'${value.replace(/'/g, "''")}'`,
         );
         const tuple = `(${literals.join(', ')})`;
         tuples.push(tuple);
@@ -193,12 +223,13 @@ function insertSession(trx: Kysely<Database>): UsageSession {
       await flush();
     },
     db: trx,
+    side: { db: trx, query: methods.query },
   };
 }
 
 function runnerMethods(run: Runner) {
   return {
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
       return (await run(sql, params)).rows as R[];
     },
     async execute(sql: string, params: readonly unknown[] = []): Promise<number> {

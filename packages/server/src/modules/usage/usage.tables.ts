@@ -157,9 +157,14 @@ export interface UsageLinesTable {
   credit_percent: string | null;
   credit_type: string;
   cost: string;
-  list_amount: string | null;
+  /** Generated: UnitPrice × Quantity × PCToBCExchangeRate. */
+  list_amount: ColumnType<string | null, never, never>;
   rate_id: string;
-  sale: string;
+  /** The customer's price of the line: sale = sale_cost_factor × cost + sale_list_factor × list. */
+  sale_cost_factor: string;
+  sale_list_factor: string;
+  /** Generated from the factors, unrounded, in sale_currency. */
+  sale: ColumnType<string, never, never>;
   sale_currency: string;
 }
 

@@ -1,0 +1,227 @@
+import type { ColumnMapping, UsageFieldKey } from './columns.ts';
+import type { RecordRouter, Routed } from './csv-scanner.ts';
+import type { RateHit, UsageRater } from './rating.ts';
+import { type EncodedLine, NUMERIC_FIELDS, type Problem, type RowEncoder } from './row-encoder.ts';
+import type { Spool } from './spool.ts';
+
+/**
+ * Turns each good usage record into a row of `usage_lines`, rated, while the file streams by — the
+ * single pass of an import (import-usage.ts):
+ *
+ * - the encoder reads and checks the record; the rater prices its combination for that day;
+ * - the row is the router's columns (customer, day, currency, import, line number, normalised
+ *   dates, Azure subscription, the customer's price factors of the rate…) followed by the record's
+ *   kept columns byte for byte; the database computes list and sale from them (generated columns);
+ * - customer-days that are new go straight to COPY; lines of customer-days already stored are set
+ *   aside (spooled) until the end of the file, when their fingerprints tell whether the day is
+ *   unchanged, replaced or billed data that unbilled lines may not overwrite;
+ * - per customer-day it sums what the fingerprint is made of (line count and two line hashes).
+ */
+
+/** usage_lines columns written before the record's kept columns, in this order. */
+export const ROUTER_COLUMNS = [
+  'customer_id',
+  'usage_date',
+  'billing_currency',
+  'provider_id',
+  'kind',
+  'import_id',
+  'line_no',
+  'charge_start_date',
+  'charge_end_date',
+  'exchange_rate_date',
+  'entitlement_id',
+  'subscription_id',
+  'resource_group',
+  'pricing_currency',
+  'rate_id',
+  'sale_cost_factor',
+  'sale_list_factor',
+  'sale_currency',
+] as const;
+
+/** Fields of the file stored as they are, and their usage_lines column. */
+const KEPT_FIELDS: Partial<Record<UsageFieldKey, string>> = {
+  customer_tenant: 'customer_tenant_id',
+  invoice_number: 'invoice_number',
+  subscription_description: 'subscription_description',
+  entitlement_description: 'entitlement_description',
+  product_id: 'product_id',
+  sku_id: 'sku_id',
+  product_name: 'product_name',
+  sku_name: 'sku_name',
+  meter_type: 'meter_type',
+  meter_category: 'meter_category',
+  meter_sub_category: 'meter_sub_category',
+  meter_id: 'meter_id',
+  meter_name: 'meter_name',
+  meter_region: 'meter_region',
+  unit: 'unit',
+  resource_location: 'resource_location',
+  consumed_service: 'consumed_service',
+  resource_uri: 'resource_uri',
+  tags: 'tags',
+  additional_info: 'additional_info',
+  charge_type: 'charge_type',
+  credit_type: 'credit_type',
+  quantity: 'quantity',
+  unit_price: 'unit_price',
+  effective_unit_price: 'effective_unit_price',
+  pricing_pre_tax_total: 'pricing_pre_tax_total',
+  exchange_rate: 'exchange_rate',
+  pec_percent: 'pec_percent',
+  credit_percent: 'credit_percent',
+  billing_pre_tax_total: 'cost',
+};
+
+const NUMERIC = new Set<UsageFieldKey>(NUMERIC_FIELDS);
+
+export interface LineLayout {
+  /** The COPY column list: router columns, then the kept columns in file order. */
+  columns: string[];
+  keptRuns: [number, number][];
+  /** Numeric columns: a quoted empty value is NULL. */
+  forceNull: string[];
+  /** Text columns: an unquoted empty value is '' (they are NOT NULL DEFAULT ''). */
+  forceNotNull: string[];
+}
+
+export function lineLayout(mapping: ColumnMapping): LineLayout {
+  const kept: { index: number; field: UsageFieldKey; column: string }[] = [];
+  for (const [field, index] of mapping.fieldIndex) {
+    const column = KEPT_FIELDS[field];
+    if (column) kept.push({ index, field, column });
+  }
+  kept.sort((a, b) => a.index - b.index);
+  const keptRuns: [number, number][] = [];
+  for (const { index } of kept) {
+    const run = keptRuns.at(-1);
+    if (run && run[1] === index - 1) run[1] = index;
+    else keptRuns.push([index, index]);
+  }
+  return {
+    columns: [...ROUTER_COLUMNS, ...kept.map((k) => k.column)],
+    keptRuns,
+    forceNull: kept.filter((k) => NUMERIC.has(k.field)).map((k) => k.column),
+    forceNotNull: kept.filter((k) => !NUMERIC.has(k.field)).map((k) => k.column),
+  };
+}
+
+/** What a customer-day of the file adds up to. */
+export interface DayTotals {
+  customerId: string;
+  usageDate: string;
+  billingCurrency: string;
+  lines: number;
+  hash1: number;
+  hash2: number;
+  /** The greatest invoice number of its lines ('' when all are unbilled). */
+  invoiceNumber: string;
+}
+
+export const dayKey = (customerId: string, usageDate: string, currency: string) =>
+  `${customerId},${usageDate},${currency}`;
+
+export interface LineRouterOptions {
+  mapping: ColumnMapping;
+  encoder: RowEncoder;
+  rater: UsageRater;
+  providerId: string;
+  importId: string;
+  /** The customer-days of a month (YYYY-MM) already stored, as `dayKey`s. */
+  storedDays(month: string): Promise<Set<string>>;
+  /** Lines of stored customer-days, until the end of the file decides about them. */
+  stage: Spool;
+  /** Quarantined records, as COPY rows of usage_quarantine. */
+  quarantined: Spool;
+}
+
+export class LineRouter implements RecordRouter {
+  readonly layout: LineLayout;
+  readonly keptRuns: readonly (readonly [number, number])[];
+  /** The file's customer-days, by `dayKey`. */
+  readonly days = new Map<string, DayTotals>();
+  readonly #o: LineRouterOptions;
+  readonly #stored = new Map<string, Set<string>>();
+  readonly #rateColumns = new WeakMap<RateHit, string>();
+  readonly #constant: string;
+  readonly #routed: Routed = { prefix: '', staged: false };
+
+  constructor(options: LineRouterOptions) {
+    this.#o = options;
+    this.layout = lineLayout(options.mapping);
+    this.keptRuns = this.layout.keptRuns;
+    this.#constant = `,${options.providerId},`;
+  }
+
+  route(record: Buffer, commas: Int32Array, hash1: number, hash2: number, line: number) {
+    const encoded = this.#o.encoder.encode(record, commas);
+    if ('reason' in encoded) return encoded;
+    const { rater } = this.#o;
+    if (!rater.ready(encoded.customerId)) return rater.load(encoded.customerId);
+    const month = encoded.usageDate.slice(0, 7);
+    const stored = this.#stored.get(month);
+    if (stored === undefined) return this.#loadMonth(month);
+    const hit = rater.rate(encoded.combo, encoded.usageDate);
+    if (hit.rate === null) return { reason: 'rating_failed', message: hit.error } satisfies Problem;
+
+    const key = dayKey(encoded.customerId, encoded.usageDate, encoded.billingCurrency);
+    let day = this.days.get(key);
+    if (day === undefined) {
+      day = {
+        customerId: encoded.customerId,
+        usageDate: encoded.usageDate,
+        billingCurrency: encoded.billingCurrency,
+        lines: 0,
+        hash1: 0,
+        hash2: 0,
+        invoiceNumber: '',
+      };
+      this.days.set(key, day);
+    }
+    day.lines += 1;
+    day.hash1 += hash1;
+    day.hash2 += hash2;
+    if (encoded.invoiceNumber > day.invoiceNumber) day.invoiceNumber = encoded.invoiceNumber;
+
+    const routed = this.#routed;
+    routed.staged = stored.has(key);
+    routed.prefix = this.#prefix(encoded, line, hit);
+    return routed;
+  }
+
+  stage(row: Buffer): void {
+    this.#o.stage.write(row);
+  }
+
+  quarantine(line: number, problem: Problem, text: string): void {
+    this.#o.quarantined.write(
+      Buffer.from(`${this.#o.importId},${line},${problem.reason},${quote(problem.message)},${quote(text)}\n`),
+    );
+  }
+
+  async #loadMonth(month: string): Promise<void> {
+    this.#stored.set(month, await this.#o.storedDays(month));
+  }
+
+  #prefix(e: EncodedLine, line: number, hit: RateHit): string {
+    let rate = this.#rateColumns.get(hit);
+    if (rate === undefined) {
+      const last = hit.rate!.tiers.at(-1)!;
+      rate = `${hit.rate!.id},${last.saleCostFactor},${last.saleListFactor},${last.currency},`;
+      this.#rateColumns.set(hit, rate);
+    }
+    const kind = e.invoiceNumber === '' ? 'unbilled' : 'billed';
+    const [start, end, rateDate] = e.dates;
+    return (
+      `${e.customerId},${e.usageDate},${e.billingCurrency}${this.#constant}${kind},${this.#o.importId},${line},` +
+      `${start},${end},${rateDate},${e.entitlementId},${quote(e.subscriptionId)},${quote(e.resourceGroup)},` +
+      `${quote(e.pricingCurrency)},${rate}`
+    );
+  }
+}
+
+/** A CSV field that COPY reads back as exactly `text` (never NULL). */
+function quote(text: string): string {
+  return text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`;
+}
