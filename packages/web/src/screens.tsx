@@ -12,6 +12,7 @@ import {
   IconPackage,
   IconReceipt,
   IconRepeat,
+  IconSettings,
   IconUser,
 } from './components/icons';
 import { customerScreens } from './customer/screens';
@@ -124,6 +125,15 @@ export const screens: readonly Screen[] = [
     permission: 'notifications:manage',
     kinds: ['provider', 'reseller'],
     component: lazy(() => import('./partner/notifications/NotificationsPage')),
+  },
+  // Settings (#10): Partner Center connection (provider), billing profile, notification recipients.
+  {
+    path: '/settings',
+    labelKey: 'nav.settings',
+    icon: IconSettings,
+    permission: 'notifications:manage',
+    kinds: ['provider', 'reseller'],
+    component: lazy(() => import('./partner/settings/SettingsPage')),
   },
   {
     path: '/audit',
