@@ -21,12 +21,13 @@ const InvoiceDetail = lazy(() => import('./InvoiceDetail'));
 const RunsTab = lazy(() => import('./RunsTab'));
 const ProfileTab = lazy(() => import('./ProfileTab'));
 const MarginTab = lazy(() => import('./MarginTab'));
+const ReconciliationTab = lazy(() => import('./ReconciliationTab'));
 
-const TABS = ['invoices', 'creditNotes', 'runs', 'margin', 'profile'] as const;
+const TABS = ['invoices', 'creditNotes', 'runs', 'margin', 'reconciliation', 'profile'] as const;
 type Tab = (typeof TABS)[number];
 const isTab = (value: string | null): value is Tab => (TABS as readonly (string | null)[]).includes(value);
 
-/** `/billing` (tabs: invoices, credit notes, runs, profile) and `/billing/:id` (an invoice). */
+/** `/billing` (tabs: invoices, credit notes, runs, margin, reconciliation, profile) and `/billing/:id` (an invoice). */
 export default function BillingPage() {
   const { id } = useParams();
   if (id) {
@@ -44,7 +45,13 @@ function BillingTabs() {
   const me = useSession();
   const [params, setParams] = useSearchParams();
   const canWrite = me.permissions.includes('billing:write');
-  const tabs = TABS.filter((tab) => canWrite || (tab !== 'runs' && tab !== 'profile' && tab !== 'margin'));
+  // Only the provider buys from Microsoft, so only the provider reconciles Microsoft's invoices.
+  const isProvider = me.organization.kind === 'provider';
+  const tabs = TABS.filter(
+    (tab) =>
+      (canWrite || (tab !== 'runs' && tab !== 'profile' && tab !== 'margin')) &&
+      (tab !== 'reconciliation' || isProvider),
+  );
   const raw = params.get('tab');
   const tab: Tab = isTab(raw) && tabs.includes(raw) ? raw : 'invoices';
   return (
@@ -76,6 +83,9 @@ function BillingTabs() {
           </Tabs.Panel>
           <Tabs.Panel value="margin">
             <MarginTab />
+          </Tabs.Panel>
+          <Tabs.Panel value="reconciliation">
+            <ReconciliationTab />
           </Tabs.Panel>
           <Tabs.Panel value="profile">
             <ProfileTab />

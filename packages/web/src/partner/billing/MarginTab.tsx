@@ -10,6 +10,7 @@ import {
   Text,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { Empty, ErrorState, InlineLoader } from '../../components/States';
@@ -86,10 +87,13 @@ export default function MarginTab() {
 function MarginView({ report }: { report: MarginReport }) {
   const { t } = useTranslation();
   const f = useFormat();
-  // One chart per report, for the currency with the most rows (mixed currencies share no axis).
+  // One chart per currency (mixed currencies share no axis): the one with the most rows first, the
+  // others a click away.
   const counts = new Map<string, number>();
   for (const row of report.rows) counts.set(row.currency, (counts.get(row.currency) ?? 0) + 1);
-  const currency = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const currencies = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([code]) => code);
+  const [picked, setPicked] = useState<string | null>(null);
+  const currency = picked && currencies.includes(picked) ? picked : (currencies[0] ?? '');
   const rows = report.rows.filter((row) => row.currency === currency).slice(0, 15);
   const option: ChartOption = {
     tooltip: { trigger: 'axis' },
@@ -127,7 +131,20 @@ function MarginView({ report }: { report: MarginReport }) {
         </Text>
       ))}
       <Paper withBorder p="md" radius="md">
+        {currencies.length > 1 && (
+          <Group justify="flex-end" mb="xs">
+            <SegmentedControl
+              size="xs"
+              value={currency}
+              onChange={setPicked}
+              data={currencies}
+              aria-label={t('billing.margin.chartCurrency')}
+              data-testid="margin-chart-currency"
+            />
+          </Group>
+        )}
         <EChart
+          key={currency}
           option={option}
           label={t('billing.margin.chartLabel', { period: `${report.period} (${currency})` })}
           testId="margin-chart"

@@ -18,6 +18,8 @@ export const BILLING_CODES = [
   'invalid_amount',
   'credit_exceeds_invoice',
   'billing_run_running',
+  'invalid_reconciliation_csv',
+  'partner_center_not_connected',
 ] as const;
 
 export function billingErrorMessage(t: TFunction, error: unknown): string {
