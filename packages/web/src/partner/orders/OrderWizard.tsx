@@ -2,9 +2,11 @@ import {
   ActionIcon,
   Alert,
   Anchor,
+  Badge,
   Button,
   Checkbox,
   Group,
+  List,
   NumberInput,
   Paper,
   Radio,
@@ -19,10 +21,10 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { Organization } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
@@ -33,64 +35,103 @@ import {
   createOrganization,
   customerOptionsQuery,
   domainAvailability,
-  type OrderInput,
-  type OrderLineInput,
-  placeOrder,
   priceQuoteQuery,
+  type Subscription,
+  subscriptionListQuery,
 } from '../api';
 import { partnerErrorMessage } from '../errors';
-import { offerChoices, type WizardLine } from './wizard';
+import { organizationQuery, placeWizardOrder } from './orderApi';
+import {
+  type AdminForm,
+  buildOrderPayload,
+  DOMAIN_PREFIX,
+  EMPTY_ADMIN,
+  EMPTY_NEW_TENANT,
+  lineProblems,
+  type NewTenantForm,
+  offerChoices,
+  type Problem,
+  type StartChoice,
+  startProblems,
+  type TenantMode,
+  tenantProblems,
+  tenantSummary,
+  type WizardCustomer,
+  type WizardLine,
+  type WizardState,
+} from './wizard';
 
-const DOMAIN_PREFIX = /^[a-z0-9]{2,27}$/;
+const toWizardCustomer = (org: Organization): WizardCustomer => ({
+  id: org.id,
+  name: org.name,
+  country: org.country,
+  hasTenant: org.tenantId !== null,
+});
 
-interface TenantForm {
-  domainPrefix: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  addressLine1: string;
-  city: string;
-  postalCode: string;
+/** The input's error text once the step was tried, else nothing. */
+function useProblemText(problems: ReadonlySet<Problem>) {
+  const { t } = useTranslation();
+  return (problem: Problem) => (problems.has(problem) ? t(`wizard.problem.${problem}`) : undefined);
 }
-
-const EMPTY_TENANT: TenantForm = {
-  domainPrefix: '',
-  email: '',
-  firstName: '',
-  lastName: '',
-  addressLine1: '',
-  city: '',
-  postalCode: '',
-};
 
 export default function OrderWizard() {
   const { t } = useTranslation();
   const me = useSession();
   const navigate = useNavigate();
   const client = useQueryClient();
+  const [params] = useSearchParams();
+  // From a subscription's "add an add-on": the customer and the base subscription are known.
+  const presetCustomer = params.get('customer');
+  const presetBase = params.get('base');
   const [step, setStep] = useState(0);
   const [mode, setMode] = useState<'existing' | 'new'>('existing');
   const [customer, setCustomer] = useState<Organization | null>(null);
   const [companyName, setCompanyName] = useState('');
-  const [tenant, setTenant] = useState<TenantForm>(EMPTY_TENANT);
+  const [tenantMode, setTenantMode] = useState<TenantMode>('new');
+  const [newTenant, setNewTenant] = useState<NewTenantForm>(EMPTY_NEW_TENANT);
+  const [existingDomain, setExistingDomain] = useState('');
   const [lines, setLines] = useState<WizardLine[]>([]);
   const [azurePlan, setAzurePlan] = useState(false);
-  const [start, setStart] = useState<'now' | 'date'>('now');
+  const [admin, setAdmin] = useState<AdminForm>(EMPTY_ADMIN);
+  const [start, setStart] = useState<StartChoice>('now');
   const [startDate, setStartDate] = useState('');
   const [reference, setReference] = useState('');
+  const [tried, setTried] = useState<number | null>(null);
   // One key per wizard: a double click or a retry after a lost answer returns the same order.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
 
-  const needsTenant = mode === 'new' || (customer !== null && !customer.tenantId);
-  const tenantValid =
-    !needsTenant ||
-    (DOMAIN_PREFIX.test(tenant.domainPrefix) &&
-      /.+@.+\..+/.test(tenant.email) &&
-      tenant.firstName.trim() !== '' &&
-      tenant.lastName.trim() !== '' &&
-      tenant.addressLine1.trim() !== '' &&
-      tenant.city.trim() !== '' &&
-      tenant.postalCode.trim() !== '');
+  const preset = useQuery(organizationQuery(presetCustomer));
+  useEffect(() => {
+    if (preset.data && customer === null) setCustomer(preset.data);
+  }, [preset.data, customer]);
+
+  const wizardCustomer: WizardCustomer | null = customer
+    ? toWizardCustomer(customer)
+    : mode === 'new'
+      ? { id: '', name: companyName.trim(), country: me.organization.country, hasTenant: false }
+      : null;
+  const state: WizardState | null = wizardCustomer && {
+    customer: wizardCustomer,
+    tenantMode,
+    newTenant,
+    existingDomain,
+    lines,
+    azurePlan,
+    admin,
+    start,
+    startDate,
+    reference,
+  };
+  const stepProblems: Problem[] = !state
+    ? []
+    : step === 0
+      ? tenantProblems(state)
+      : step === 1
+        ? lineProblems(state)
+        : step === 2
+          ? startProblems(state)
+          : [];
+  const shown = new Set<Problem>(tried === step ? stepProblems : []);
 
   const createCustomer = useMutation({
     mutationFn: () =>
@@ -106,49 +147,14 @@ export default function OrderWizard() {
     onSuccess: async (org) => {
       setCustomer(org);
       setMode('existing');
+      setTried(null);
       setStep(1);
       await client.invalidateQueries({ queryKey: ['organizations'] });
     },
   });
 
   const submit = useMutation({
-    mutationFn: () => {
-      const input: OrderInput = {
-        customerId: customer!.id,
-        lines: [
-          ...lines.map(
-            (line): OrderLineInput => ({
-              type: 'purchase',
-              sku: line.sku,
-              quantity: line.quantity,
-              term: line.term,
-              billingCycle: line.billingCycle,
-            }),
-          ),
-          ...(azurePlan ? [{ type: 'azure_plan' as const }] : []),
-        ],
-        ...(start === 'date' && startDate ? { effectiveDate: startDate } : { effective: 'now' as const }),
-        ...(reference.trim() ? { reference: reference.trim() } : {}),
-        ...(needsTenant
-          ? {
-              tenant: {
-                mode: 'new' as const,
-                domainPrefix: tenant.domainPrefix,
-                companyName: customer!.name,
-                email: tenant.email.trim(),
-                contact: { firstName: tenant.firstName.trim(), lastName: tenant.lastName.trim() },
-                address: {
-                  addressLine1: tenant.addressLine1.trim(),
-                  city: tenant.city.trim(),
-                  postalCode: tenant.postalCode.trim(),
-                  country: customer!.country,
-                },
-              },
-            }
-          : {}),
-      };
-      return placeOrder(input, idempotencyKey, me.csrfToken);
-    },
+    mutationFn: () => placeWizardOrder(buildOrderPayload(state!), idempotencyKey, me.csrfToken),
     onSuccess: async (order) => {
       await client.invalidateQueries({ queryKey: ['orders'] });
       await client.invalidateQueries({ queryKey: ['subscriptions'] });
@@ -156,21 +162,16 @@ export default function OrderWizard() {
     },
   });
 
-  const customerStepDone = mode === 'existing' ? customer !== null && tenantValid : false;
+  const customerMissing = step === 0 && (mode === 'new' ? companyName.trim() === '' : customer === null);
   const next = () => {
+    if (customerMissing || stepProblems.length > 0) {
+      setTried(step);
+      return;
+    }
+    setTried(null);
     if (step === 0 && mode === 'new') createCustomer.mutate();
     else setStep((s) => s + 1);
   };
-  const canNext =
-    step === 0
-      ? mode === 'new'
-        ? companyName.trim() !== '' && tenantValid
-        : customerStepDone
-      : step === 1
-        ? (lines.length > 0 || azurePlan) && lines.every((line) => line.quantity > 0)
-        : step === 2
-          ? start === 'now' || /^\d{4}-\d{2}-\d{2}$/.test(startDate)
-          : false;
 
   return (
     <>
@@ -193,17 +194,46 @@ export default function OrderWizard() {
                 w="fit-content"
               />
               {mode === 'existing' ? (
-                <ExistingCustomer value={customer} onChange={setCustomer} />
+                <ExistingCustomer
+                  value={customer}
+                  onChange={setCustomer}
+                  error={tried === 0 && customer === null ? t('wizard.problem.customer') : undefined}
+                />
               ) : (
                 <TextInput
                   label={t('wizard.companyName')}
                   value={companyName}
                   onChange={(event) => setCompanyName(event.currentTarget.value)}
+                  error={
+                    tried === 0 && companyName.trim() === '' ? t('wizard.problem.companyName') : undefined
+                  }
                   required
                   w={400}
                 />
               )}
-              {needsTenant && <TenantFields value={tenant} onChange={setTenant} />}
+              {wizardCustomer && !wizardCustomer.hasTenant && (
+                <>
+                  <Radio.Group
+                    label={t('wizard.tenantMode')}
+                    value={tenantMode}
+                    onChange={(value) => setTenantMode(value as TenantMode)}
+                  >
+                    <Stack gap="xs" mt="xs">
+                      <Radio value="new" label={t('wizard.tenantNew')} />
+                      <Radio value="existing" label={t('wizard.tenantExisting')} />
+                    </Stack>
+                  </Radio.Group>
+                  {tenantMode === 'new' ? (
+                    <TenantFields value={newTenant} onChange={setNewTenant} problems={shown} />
+                  ) : (
+                    <ExistingTenantField
+                      value={existingDomain}
+                      onChange={setExistingDomain}
+                      problems={shown}
+                    />
+                  )}
+                </>
+              )}
               {createCustomer.isError && (
                 <Alert color="red" role="alert">
                   {partnerErrorMessage(t, createCustomer.error)}
@@ -212,7 +242,15 @@ export default function OrderWizard() {
             </Stack>
           </Stepper.Step>
           <Stepper.Step label={t('wizard.stepLines')}>
-            {customer && <LinesStep customer={customer} lines={lines} onChange={setLines} />}
+            {customer && (
+              <LinesStep
+                customer={customer}
+                lines={lines}
+                onChange={setLines}
+                presetBase={presetBase}
+                problems={shown}
+              />
+            )}
             <Checkbox
               mt="md"
               label={t('wizard.azurePlan')}
@@ -220,16 +258,28 @@ export default function OrderWizard() {
               checked={azurePlan}
               onChange={(event) => setAzurePlan(event.currentTarget.checked)}
             />
+            <AdminFields
+              value={admin}
+              onChange={setAdmin}
+              problems={shown}
+              domain={customer?.domains[0] ?? (state ? (tenantSummary(state)?.domain ?? null) : null)}
+            />
+            {shown.has('noLines') && (
+              <Text c="red" size="sm" mt="sm" role="alert">
+                {t('wizard.problem.noLines')}
+              </Text>
+            )}
           </Stepper.Step>
           <Stepper.Step label={t('wizard.stepStart')}>
             <Stack gap="md" mt="md">
               <Radio.Group
                 label={t('wizard.startLabel')}
                 value={start}
-                onChange={(value) => setStart(value as 'now' | 'date')}
+                onChange={(value) => setStart(value as StartChoice)}
               >
                 <Stack gap="xs" mt="xs">
                   <Radio value="now" label={t('wizard.startNow')} />
+                  <Radio value="next_month" label={t('wizard.startNextMonth')} />
                   <Radio value="date" label={t('wizard.startDate')} />
                 </Stack>
               </Radio.Group>
@@ -239,6 +289,7 @@ export default function OrderWizard() {
                   label={t('wizard.date')}
                   value={startDate}
                   onChange={(event) => setStartDate(event.currentTarget.value)}
+                  error={shown.has('startDate') ? t('wizard.problem.startDate') : undefined}
                   w={220}
                 />
               )}
@@ -246,21 +297,13 @@ export default function OrderWizard() {
                 label={t('wizard.reference')}
                 value={reference}
                 onChange={(event) => setReference(event.currentTarget.value)}
+                error={shown.has('reference') ? t('wizard.problem.reference') : undefined}
                 w={400}
               />
             </Stack>
           </Stepper.Step>
           <Stepper.Step label={t('wizard.stepReview')}>
-            {customer && (
-              <Review
-                customer={customer}
-                lines={lines}
-                azurePlan={azurePlan}
-                domain={needsTenant ? `${tenant.domainPrefix}.onmicrosoft.com` : null}
-                start={start === 'date' ? startDate : null}
-                reference={reference}
-              />
-            )}
+            {state && customer && <Review state={state} />}
             {submit.isError && (
               <Alert color="red" role="alert" mt="md" data-testid="wizard-error">
                 {partnerErrorMessage(t, submit.error)}
@@ -273,7 +316,7 @@ export default function OrderWizard() {
             {t('wizard.back')}
           </Button>
           {step < 3 ? (
-            <Button onClick={next} disabled={!canNext} loading={createCustomer.isPending}>
+            <Button onClick={next} loading={createCustomer.isPending}>
               {step === 0 && mode === 'new' ? t('wizard.createCustomer') : t('wizard.next')}
             </Button>
           ) : (
@@ -290,9 +333,11 @@ export default function OrderWizard() {
 function ExistingCustomer({
   value,
   onChange,
+  error,
 }: {
   value: Organization | null;
   onChange: (org: Organization | null) => void;
+  error?: string | undefined;
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
@@ -314,6 +359,7 @@ function ExistingCustomer({
         onSearchChange={setSearch}
         filter={({ options }) => options}
         nothingFoundMessage={t('usage.noCustomerFound')}
+        error={error}
         w={400}
       />
       {value && !value.tenantId && <Text size="sm">{t('wizard.noTenantYet')}</Text>}
@@ -326,9 +372,53 @@ function ExistingCustomer({
   );
 }
 
-function TenantFields({ value, onChange }: { value: TenantForm; onChange: (value: TenantForm) => void }) {
+function ExistingTenantField({
+  value,
+  onChange,
+  problems,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  problems: ReadonlySet<Problem>;
+}) {
   const { t } = useTranslation();
-  const set = (field: keyof TenantForm) => (event: React.ChangeEvent<HTMLInputElement>) =>
+  const problem = useProblemText(problems);
+  return (
+    <Paper withBorder p="md" radius="md" component="fieldset">
+      <Title order={3} size="h5" mb="sm" component="legend">
+        {t('wizard.existingTenantTitle')}
+      </Title>
+      <Stack gap="xs">
+        <TextInput
+          label={t('wizard.existingDomain')}
+          description={t('wizard.existingDomainHint')}
+          placeholder="contoso.onmicrosoft.com"
+          value={value}
+          onChange={(event) => onChange(event.currentTarget.value)}
+          error={problem('existingDomain')}
+          required
+          w={420}
+        />
+        <Text size="sm" c="dimmed">
+          {t('wizard.existingTenantHint')}
+        </Text>
+      </Stack>
+    </Paper>
+  );
+}
+
+function TenantFields({
+  value,
+  onChange,
+  problems,
+}: {
+  value: NewTenantForm;
+  onChange: (value: NewTenantForm) => void;
+  problems: ReadonlySet<Problem>;
+}) {
+  const { t } = useTranslation();
+  const problem = useProblemText(problems);
+  const set = (field: keyof NewTenantForm) => (event: React.ChangeEvent<HTMLInputElement>) =>
     onChange({ ...value, [field]: event.currentTarget.value });
   const [prefix] = useDebouncedValue(value.domainPrefix, 400);
   const valid = DOMAIN_PREFIX.test(prefix);
@@ -368,6 +458,7 @@ function TenantFields({ value, onChange }: { value: TenantForm; onChange: (value
             onChange={(event) =>
               onChange({ ...value, domainPrefix: event.currentTarget.value.toLowerCase() })
             }
+            error={value.domainPrefix ? undefined : problem('domainPrefix')}
             required
           />
           {status && (
@@ -381,26 +472,42 @@ function TenantFields({ value, onChange }: { value: TenantForm; onChange: (value
           type="email"
           value={value.email}
           onChange={set('email')}
+          error={problem('email')}
           required
         />
         <TextInput
           label={t('wizard.firstName')}
           value={value.firstName}
           onChange={set('firstName')}
+          error={problem('firstName')}
           required
         />
-        <TextInput label={t('wizard.lastName')} value={value.lastName} onChange={set('lastName')} required />
+        <TextInput
+          label={t('wizard.lastName')}
+          value={value.lastName}
+          onChange={set('lastName')}
+          error={problem('lastName')}
+          required
+        />
         <TextInput
           label={t('wizard.address')}
           value={value.addressLine1}
           onChange={set('addressLine1')}
+          error={problem('addressLine1')}
           required
         />
-        <TextInput label={t('wizard.city')} value={value.city} onChange={set('city')} required />
+        <TextInput
+          label={t('wizard.city')}
+          value={value.city}
+          onChange={set('city')}
+          error={problem('city')}
+          required
+        />
         <TextInput
           label={t('wizard.postalCode')}
           value={value.postalCode}
           onChange={set('postalCode')}
+          error={problem('postalCode')}
           required
         />
       </SimpleGrid>
@@ -408,21 +515,129 @@ function TenantFields({ value, onChange }: { value: TenantForm; onChange: (value
   );
 }
 
+function AdminFields({
+  value,
+  onChange,
+  problems,
+  domain,
+}: {
+  value: AdminForm;
+  onChange: (value: AdminForm) => void;
+  problems: ReadonlySet<Problem>;
+  domain: string | null;
+}) {
+  const { t } = useTranslation();
+  const problem = useProblemText(problems);
+  const set = (field: keyof AdminForm) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    onChange({ ...value, [field]: event.currentTarget.value });
+  return (
+    <Paper withBorder p="md" radius="md" mt="md" component="fieldset" data-testid="admin-rights">
+      <Title order={3} size="h5" mb="xs" component="legend">
+        {t('wizard.adminTitle')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('wizard.adminHint')}
+      </Text>
+      <Radio.Group
+        label={t('wizard.adminMode')}
+        value={value.mode}
+        onChange={(mode) => onChange({ ...value, mode: mode as AdminForm['mode'] })}
+      >
+        <Group gap="lg" mt="xs">
+          <Radio value="none" label={t('wizard.adminNone')} />
+          <Radio value="new" label={t('wizard.adminNew')} />
+          <Radio value="existing" label={t('wizard.adminExisting')} />
+        </Group>
+      </Radio.Group>
+      {value.mode === 'new' && (
+        <SimpleGrid cols={{ base: 1, sm: 3 }} mt="sm">
+          <TextInput
+            label={t('wizard.adminUserName')}
+            description={
+              domain
+                ? t('wizard.adminUserNameHint', { upn: `${value.userName.trim() || '…'}@${domain}` })
+                : undefined
+            }
+            value={value.userName}
+            onChange={set('userName')}
+            error={problem('adminUserName')}
+            required
+          />
+          <TextInput
+            label={t('wizard.adminFirstName')}
+            value={value.firstName}
+            onChange={set('firstName')}
+            error={problem('adminFirstName')}
+            required
+          />
+          <TextInput
+            label={t('wizard.adminLastName')}
+            value={value.lastName}
+            onChange={set('lastName')}
+            error={problem('adminLastName')}
+            required
+          />
+          <Text size="sm" c="dimmed" style={{ gridColumn: '1 / -1' }}>
+            {t('wizard.adminPasswordHint')}
+          </Text>
+        </SimpleGrid>
+      )}
+      {value.mode === 'existing' && (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} mt="sm">
+          <TextInput
+            label={t('wizard.adminUserId')}
+            description={t('wizard.adminUserIdHint')}
+            value={value.existingUserId}
+            onChange={set('existingUserId')}
+            error={problem('adminUserId')}
+            required
+          />
+          <TextInput
+            label={t('wizard.adminUpn')}
+            value={value.userPrincipalName}
+            onChange={set('userPrincipalName')}
+          />
+        </SimpleGrid>
+      )}
+    </Paper>
+  );
+}
+
+function useBaseSubscriptions(customer: Organization) {
+  const query = useInfiniteQuery(
+    subscriptionListQuery({ customerId: customer.id, status: 'active', kind: 'license' }),
+  );
+  // The API marks add-ons (`isAddOn`); an add-on is no base for another one.
+  return (query.data?.pages.flatMap((page) => page.items) ?? []).filter(
+    (sub) => !(sub as Subscription & { isAddOn?: boolean }).isAddOn,
+  );
+}
+
 function LinesStep({
   customer,
   lines,
   onChange,
+  presetBase,
+  problems,
 }: {
   customer: Organization;
   lines: WizardLine[];
   onChange: (lines: WizardLine[]) => void;
+  presetBase: string | null;
+  problems: ReadonlySet<Problem>;
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
   const catalog = useQuery(catalogSearchQuery(q));
+  const bases = useBaseSubscriptions(customer);
+  const presetSub = presetBase ? bases.find((sub) => sub.id === presetBase) : undefined;
   const items = catalog.data?.items ?? [];
   const byId = new Map(items.map((item) => [item.id, item]));
+  // Coming from a base subscription: its add-ons first.
+  const ordered = presetBase
+    ? [...items.filter((item) => item.isAddon), ...items.filter((item) => !item.isAddon)]
+    : items;
 
   const add = (item: CatalogItem) => {
     const choice = offerChoices(item, customer.country)[0];
@@ -437,6 +652,9 @@ function LinesStep({
         billingCycle: choice.billingCycle,
         quantity: 1,
         item,
+        parentSubscriptionId: item.isAddon
+          ? (presetSub?.id ?? (bases.length === 1 ? bases[0]!.id : null))
+          : null,
       },
     ]);
     setSearch('');
@@ -444,12 +662,20 @@ function LinesStep({
 
   return (
     <Stack gap="md" mt="md">
+      {presetSub && (
+        <Alert color="blue" data-testid="addon-base">
+          {t('wizard.addOnFor', { title: presetSub.title })}
+        </Alert>
+      )}
       <Select
         label={t('wizard.skuSearch')}
         placeholder={t('wizard.skuPlaceholder')}
-        data={items
+        data={ordered
           .filter((item) => offerChoices(item, customer.country).length > 0)
-          .map((item) => ({ value: item.id, label: item.title }))}
+          .map((item) => ({
+            value: item.id,
+            label: item.isAddon ? t('wizard.addOnLabel', { title: item.title }) : item.title,
+          }))}
         value={null}
         onChange={(id) => {
           const item = id ? byId.get(id) : undefined;
@@ -487,6 +713,8 @@ function LinesStep({
                   key={line.key}
                   line={line}
                   customer={customer}
+                  bases={bases}
+                  problems={problems}
                   onChange={(next) => onChange(lines.map((l) => (l.key === line.key ? next : l)))}
                   onRemove={() => onChange(lines.filter((l) => l.key !== line.key))}
                 />
@@ -502,11 +730,15 @@ function LinesStep({
 function LineRow({
   line,
   customer,
+  bases,
+  problems,
   onChange,
   onRemove,
 }: {
   line: WizardLine;
   customer: Organization;
+  bases: Subscription[];
+  problems: ReadonlySet<Problem>;
   onChange: (line: WizardLine) => void;
   onRemove: () => void;
 }) {
@@ -523,7 +755,38 @@ function LineRow({
   );
   return (
     <Table.Tr>
-      <Table.Td>{line.title}</Table.Td>
+      <Table.Td>
+        <Stack gap={4}>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm">{line.title}</Text>
+            {line.item.isAddon && (
+              <Badge variant="light" size="sm">
+                {t('wizard.addOn')}
+              </Badge>
+            )}
+          </Group>
+          {line.item.isAddon && (
+            <Select
+              aria-label={t('wizard.baseFor', { title: line.title })}
+              placeholder={t('wizard.basePlaceholder')}
+              data={bases.map((sub) => ({
+                value: sub.id,
+                label: `${sub.title} (${f.number(sub.quantity)})`,
+              }))}
+              value={line.parentSubscriptionId ?? null}
+              onChange={(id) => onChange({ ...line, parentSubscriptionId: id })}
+              nothingFoundMessage={t('wizard.noBase')}
+              error={
+                problems.has('baseSubscription') && !line.parentSubscriptionId
+                  ? t('wizard.problem.baseSubscription')
+                  : undefined
+              }
+              size="xs"
+              w={280}
+            />
+          )}
+        </Stack>
+      </Table.Td>
       <Table.Td>
         <Select
           aria-label={t('wizard.termFor', { title: line.title })}
@@ -543,6 +806,7 @@ function LineRow({
           min={1}
           value={line.quantity}
           onChange={(value) => onChange({ ...line, quantity: Number(value) || 0 })}
+          error={problems.has('quantity') && line.quantity < 1 ? t('wizard.problem.quantity') : undefined}
           w={110}
         />
       </Table.Td>
@@ -585,49 +849,58 @@ function LineRow({
   );
 }
 
-function Review({
-  customer,
-  lines,
-  azurePlan,
-  domain,
-  start,
-  reference,
-}: {
-  customer: Organization;
-  lines: WizardLine[];
-  azurePlan: boolean;
-  domain: string | null;
-  start: string | null;
-  reference: string;
-}) {
+function Review({ state }: { state: WizardState }) {
   const { t } = useTranslation();
   const f = useFormat();
+  const tenant = tenantSummary(state);
+  const admin = state.admin;
   return (
     <Stack gap="sm" mt="md" data-testid="wizard-review">
       <Text>
-        <b>{t('wizard.customer')}:</b> {customer.name}
+        <b>{t('wizard.customer')}:</b> {state.customer.name}
       </Text>
-      {domain && (
+      {tenant && (
         <Text>
-          <b>{t('wizard.newTenant')}:</b> {domain}
+          <b>{tenant.kind === 'new' ? t('wizard.newTenant') : t('wizard.existingTenant')}:</b> {tenant.domain}
         </Text>
+      )}
+      {tenant?.kind === 'existing' && (
+        <Alert color="orange" p="xs">
+          {t('wizard.reviewRelationship')}
+        </Alert>
       )}
       <Text>
-        <b>{t('wizard.stepStart')}:</b> {start ? f.date(start) : t('wizard.startNow')}
+        <b>{t('wizard.stepStart')}:</b>{' '}
+        {state.start === 'date' && state.startDate
+          ? f.date(state.startDate)
+          : state.start === 'next_month'
+            ? t('wizard.startNextMonth')
+            : t('wizard.startNow')}
       </Text>
-      {reference.trim() && (
+      {state.reference.trim() && (
         <Text>
-          <b>{t('wizard.reference')}:</b> {reference}
+          <b>{t('wizard.reference')}:</b> {state.reference}
         </Text>
       )}
-      <Stack gap={2} component="ul">
-        {lines.map((line) => (
-          <li key={line.key}>
+      <List spacing={2}>
+        {state.lines.map((line) => (
+          <List.Item key={line.key}>
             {line.quantity} × {line.title} ({line.term} / {line.billingCycle})
-          </li>
+            {line.item.isAddon && ` · ${t('wizard.addOn')}`}
+          </List.Item>
         ))}
-        {azurePlan && <li>{t('wizard.azurePlan')}</li>}
-      </Stack>
+        {state.azurePlan && <List.Item>{t('wizard.azurePlan')}</List.Item>}
+        {admin.mode === 'new' && (
+          <List.Item>{t('wizard.reviewAdminNew', { user: admin.userName.trim().toLowerCase() })}</List.Item>
+        )}
+        {admin.mode === 'existing' && (
+          <List.Item>
+            {t('wizard.reviewAdminExisting', {
+              user: admin.userPrincipalName.trim() || admin.existingUserId.trim(),
+            })}
+          </List.Item>
+        )}
+      </List>
     </Stack>
   );
 }

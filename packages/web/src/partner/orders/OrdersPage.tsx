@@ -1,8 +1,11 @@
 import {
+  ActionIcon,
   Alert,
   Anchor,
   Badge,
   Button,
+  Code,
+  CopyButton,
   Group,
   Modal,
   Paper,
@@ -14,18 +17,21 @@ import {
   Textarea,
   Timeline,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useSession } from '../../auth/session';
+import { IconCheck, IconCopy } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorState, InlineLoader, LoadMore } from '../../components/States';
 import { useFormat } from '../../hooks/useFormat';
 import { decideOrder, ORDER_STATES, type Order, orderListQuery, orderQuery } from '../api';
 import { partnerErrorMessage } from '../errors';
 import { CustomerPicker } from '../usage/UsagePage';
+import { adminResultOf, checkRelationship, type OrderLineDetail } from './orderApi';
 
 const LINE_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 const isLineStatus = (status: string): status is (typeof LINE_STATUSES)[number] =>
@@ -179,7 +185,11 @@ function OrderDetail({ id }: { id: string }) {
     ...orderQuery(id),
     // Provisioning runs in the background: follow it until the order settles.
     refetchInterval: (q) =>
-      ['submitted', 'provisioning'].includes(q.state.data?.state ?? '') ? 2000 : false,
+      ['submitted', 'provisioning'].includes(q.state.data?.state ?? '')
+        ? 2000
+        : q.state.data?.state === 'awaiting_relationship'
+          ? 15_000
+          : false,
   });
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -189,6 +199,14 @@ function OrderDetail({ id }: { id: string }) {
     onSuccess: async (order) => {
       client.setQueryData(orderQuery(id).queryKey, order);
       setRejecting(false);
+      await client.invalidateQueries({ queryKey: ['orders', 'list'] });
+    },
+  });
+
+  const check = useMutation({
+    mutationFn: () => checkRelationship(id),
+    onSuccess: async (order) => {
+      client.setQueryData(orderQuery(id).queryKey, order);
       await client.invalidateQueries({ queryKey: ['orders', 'list'] });
     },
   });
@@ -257,11 +275,66 @@ function OrderDetail({ id }: { id: string }) {
           </Alert>
         )}
         {order.relationshipUrl && order.state === 'awaiting_relationship' && (
-          <Alert color="orange" title={t('orders.relationshipTitle')}>
-            <Text size="sm">{t('orders.relationshipHint')}</Text>
-            <Anchor href={order.relationshipUrl} target="_blank" rel="noreferrer" size="sm">
-              {order.relationshipUrl}
-            </Anchor>
+          <Alert color="orange" title={t('orders.relationshipTitle')} data-testid="relationship">
+            <Stack gap="xs">
+              <Text size="sm">{t('orders.relationshipHint')}</Text>
+              <Group gap="xs" wrap="nowrap" align="center">
+                <Code
+                  data-testid="relationship-url"
+                  style={{ overflowWrap: 'anywhere', whiteSpace: 'normal', flex: 1 }}
+                >
+                  {order.relationshipUrl}
+                </Code>
+                <CopyButton value={order.relationshipUrl}>
+                  {({ copied, copy }) => (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      onClick={copy}
+                      color={copied ? 'teal' : undefined}
+                      style={{ flexShrink: 0 }}
+                    >
+                      {copied ? t('orders.copied') : t('orders.copyLink')}
+                    </Button>
+                  )}
+                </CopyButton>
+              </Group>
+              <Text size="xs" c="dimmed">
+                {t('orders.relationshipPolling')}
+              </Text>
+              {me.permissions.includes('orders:write') && (
+                <Group gap="sm">
+                  <Button
+                    size="xs"
+                    onClick={() => check.mutate()}
+                    loading={check.isPending}
+                    data-testid="check-relationship"
+                  >
+                    {t('orders.checkRelationship')}
+                  </Button>
+                  {check.isSuccess && check.data.state === 'awaiting_relationship' && (
+                    <Text size="sm" role="status">
+                      {t('orders.relationshipNotYet')}
+                    </Text>
+                  )}
+                </Group>
+              )}
+              {check.isError && (
+                <Text size="sm" c="red" role="alert">
+                  {partnerErrorMessage(t, check.error)}
+                </Text>
+              )}
+            </Stack>
+          </Alert>
+        )}
+        {check.isSuccess && check.data.history.some((h) => h.event === 'relationship_accepted') && (
+          <Alert color="green" role="status" data-testid="relationship-accepted">
+            {t('orders.relationshipAccepted')}
+          </Alert>
+        )}
+        {order.failureReason && (
+          <Alert color="red" title={t('orders.failureTitle')}>
+            {order.failureReason}
           </Alert>
         )}
         <Paper withBorder p="md" radius="md">
@@ -293,7 +366,7 @@ function OrderDetail({ id }: { id: string }) {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {order.lines.map((line) => (
+                {(order.lines as OrderLineDetail[]).map((line) => (
                   <Table.Tr key={line.id}>
                     <Table.Td>
                       {line.createdSubscriptionId ? (
@@ -306,6 +379,12 @@ function OrderDetail({ id }: { id: string }) {
                       ) : (
                         line.title
                       )}
+                      {isLineKind(line.kind) && (
+                        <Text size="xs" c="dimmed">
+                          {t(`orders.lineKind.${line.kind}`)}
+                        </Text>
+                      )}
+                      <AdminResult line={line} />
                     </Table.Td>
                     <Table.Td>{line.term ? `${line.term} / ${line.billingCycle ?? ''}` : '–'}</Table.Td>
                     <Table.Td ta="right">{line.quantity !== null ? f.number(line.quantity) : '–'}</Table.Td>
@@ -375,6 +454,52 @@ function OrderDetail({ id }: { id: string }) {
         </Stack>
       </Modal>
     </>
+  );
+}
+
+const LINE_KINDS = ['add_on', 'azure_admin', 'upgrade', 'change_quantity', 'schedule_change'] as const;
+const isLineKind = (kind: string): kind is (typeof LINE_KINDS)[number] =>
+  (LINE_KINDS as readonly string[]).includes(kind);
+
+/** A new administrator's account and temporary password, for the ordering side to hand over. */
+function AdminResult({ line }: { line: OrderLineDetail }) {
+  const { t } = useTranslation();
+  const result = adminResultOf(line);
+  if (!result) return null;
+  return (
+    <Paper withBorder p="xs" mt={4} radius="sm" data-testid="admin-result">
+      {result.userPrincipalName && (
+        <Text size="sm">
+          {t('orders.adminAccount')}: <Code>{result.userPrincipalName}</Code>
+        </Text>
+      )}
+      {result.temporaryPassword && (
+        <Stack gap={2} mt={4}>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm">{t('orders.temporaryPassword')}:</Text>
+            <Code data-testid="temporary-password">{result.temporaryPassword}</Code>
+            <CopyButton value={result.temporaryPassword}>
+              {({ copied, copy }) => (
+                <Tooltip label={copied ? t('orders.copied') : t('orders.copyPassword')}>
+                  <ActionIcon
+                    variant="subtle"
+                    size="sm"
+                    onClick={copy}
+                    aria-label={t('orders.copyPassword')}
+                    color={copied ? 'teal' : undefined}
+                  >
+                    {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
+                  </ActionIcon>
+                </Tooltip>
+              )}
+            </CopyButton>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {t('orders.temporaryPasswordHint')}
+          </Text>
+        </Stack>
+      )}
+    </Paper>
   );
 }
 

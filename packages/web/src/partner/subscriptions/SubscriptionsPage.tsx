@@ -12,9 +12,11 @@ import {
   Stack,
   Switch,
   Table,
+  Tabs,
   Text,
   Title,
 } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +27,10 @@ import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorState, InlineLoader, LoadMore } from '../../components/States';
 import { useFormat } from '../../hooks/useFormat';
 import {
+  type CatalogItem,
+  catalogSearchQuery,
   type Order,
+  priceQuoteQuery,
   type Subscription,
   type SubscriptionActionPath,
   type SubscriptionDetail,
@@ -37,6 +42,9 @@ import {
 import { countdown } from '../chartData';
 import { partnerErrorMessage } from '../errors';
 import { CustomerPicker } from '../usage/UsagePage';
+import { upgradeSubscription } from './api';
+import { DriftTab } from './DriftTab';
+import { upgradeBody, upgradePlan, upgradeTargets } from './upgrade';
 
 const STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'expired'] as const;
 const KINDS = ['license', 'azure_plan', 'own_product'] as const;
@@ -139,79 +147,94 @@ function SubscriptionList() {
     setParams(next, { replace: true });
   };
 
+  const tab = params.get('tab') === 'drift' ? 'drift' : 'list';
+
   return (
     <>
       <PageHeader title={t('subscriptions.title')} description={t('subscriptions.description')} />
-      <Stack gap="md">
-        <Group align="flex-end" wrap="wrap">
-          <CustomerPicker value={customerId} onChange={(value) => setParam('customer', value)} />
-          <Select
-            label={t('subscriptions.statusFilter')}
-            placeholder={t('subscriptions.any')}
-            data={STATUSES.map((value) => ({ value, label: t(`subscriptions.status.${value}`) }))}
-            value={status || null}
-            onChange={(value) => setParam('status', value)}
-            clearable
-            w={180}
-          />
-          <Select
-            label={t('subscriptions.kindFilter')}
-            placeholder={t('subscriptions.any')}
-            data={KINDS.map((value) => ({ value, label: t(`subscriptions.kind.${value}`) }))}
-            value={kind || null}
-            onChange={(value) => setParam('kind', value)}
-            clearable
-            w={180}
-          />
-          <Select
-            label={t('subscriptions.renewingFilter')}
-            placeholder={t('subscriptions.any')}
-            data={RENEWING.map((value) => ({
-              value,
-              label: t('subscriptions.renewingWithin', { days: value }),
-            }))}
-            value={renewing || null}
-            onChange={(value) => setParam('renewing', value)}
-            clearable
-            w={200}
-          />
-        </Group>
-        <Paper withBorder radius="md">
-          {query.isPending ? (
-            <InlineLoader />
-          ) : query.isError ? (
-            <Stack p="md">
-              <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-            </Stack>
-          ) : items.length === 0 ? (
-            <Empty title={t('subscriptions.emptyTitle')} description={t('subscriptions.emptyDescription')} />
-          ) : (
-            <Table.ScrollContainer minWidth={900}>
-              <Table highlightOnHover data-testid="subscription-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('subscriptions.product')}</Table.Th>
-                    <Table.Th>{t('subscriptions.customer')}</Table.Th>
-                    <Table.Th ta="right">{t('subscriptions.quantity')}</Table.Th>
-                    <Table.Th>{t('subscriptions.statusLabel')}</Table.Th>
-                    <Table.Th>{t('subscriptions.renewal')}</Table.Th>
-                    <Table.Th>{t('subscriptions.autoRenew')}</Table.Th>
-                    <Table.Th>{t('subscriptions.cancellationWindow')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((item) => (
-                    <Row key={item.id} item={item} f={f} />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          {query.hasNextPage && (
-            <LoadMore onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage} />
-          )}
-        </Paper>
-      </Stack>
+      <Tabs value={tab} onChange={(value) => setParam('tab', value === 'drift' ? 'drift' : null)} mb="md">
+        <Tabs.List>
+          <Tabs.Tab value="list">{t('subscriptions.tabList')}</Tabs.Tab>
+          <Tabs.Tab value="drift">{t('subscriptions.tabDrift')}</Tabs.Tab>
+        </Tabs.List>
+      </Tabs>
+      {tab === 'drift' ? (
+        <DriftTab />
+      ) : (
+        <Stack gap="md">
+          <Group align="flex-end" wrap="wrap">
+            <CustomerPicker value={customerId} onChange={(value) => setParam('customer', value)} />
+            <Select
+              label={t('subscriptions.statusFilter')}
+              placeholder={t('subscriptions.any')}
+              data={STATUSES.map((value) => ({ value, label: t(`subscriptions.status.${value}`) }))}
+              value={status || null}
+              onChange={(value) => setParam('status', value)}
+              clearable
+              w={180}
+            />
+            <Select
+              label={t('subscriptions.kindFilter')}
+              placeholder={t('subscriptions.any')}
+              data={KINDS.map((value) => ({ value, label: t(`subscriptions.kind.${value}`) }))}
+              value={kind || null}
+              onChange={(value) => setParam('kind', value)}
+              clearable
+              w={180}
+            />
+            <Select
+              label={t('subscriptions.renewingFilter')}
+              placeholder={t('subscriptions.any')}
+              data={RENEWING.map((value) => ({
+                value,
+                label: t('subscriptions.renewingWithin', { days: value }),
+              }))}
+              value={renewing || null}
+              onChange={(value) => setParam('renewing', value)}
+              clearable
+              w={200}
+            />
+          </Group>
+          <Paper withBorder radius="md">
+            {query.isPending ? (
+              <InlineLoader />
+            ) : query.isError ? (
+              <Stack p="md">
+                <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+              </Stack>
+            ) : items.length === 0 ? (
+              <Empty
+                title={t('subscriptions.emptyTitle')}
+                description={t('subscriptions.emptyDescription')}
+              />
+            ) : (
+              <Table.ScrollContainer minWidth={900}>
+                <Table highlightOnHover data-testid="subscription-table">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('subscriptions.product')}</Table.Th>
+                      <Table.Th>{t('subscriptions.customer')}</Table.Th>
+                      <Table.Th ta="right">{t('subscriptions.quantity')}</Table.Th>
+                      <Table.Th>{t('subscriptions.statusLabel')}</Table.Th>
+                      <Table.Th>{t('subscriptions.renewal')}</Table.Th>
+                      <Table.Th>{t('subscriptions.autoRenew')}</Table.Th>
+                      <Table.Th>{t('subscriptions.cancellationWindow')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((item) => (
+                      <Row key={item.id} item={item} f={f} />
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )}
+            {query.hasNextPage && (
+              <LoadMore onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage} />
+            )}
+          </Paper>
+        </Stack>
+      )}
     </>
   );
 }
@@ -337,7 +360,9 @@ function SubscriptionDetailView({ id }: { id: string }) {
             />
           </SimpleGrid>
         </Paper>
-        {canWrite && <Actions sub={sub} onDone={setDone} />}
+        {canWrite && (
+          <Actions sub={sub} onDone={setDone} canOrder={me.permissions.includes('orders:write')} />
+        )}
         <History id={sub.id} />
       </Stack>
     </>
@@ -357,9 +382,18 @@ function Fact({ label, value, testId }: { label: string; value: React.ReactNode;
   );
 }
 
-function Actions({ sub, onDone }: { sub: SubscriptionDetail; onDone: (order: Order) => void }) {
+function Actions({
+  sub,
+  onDone,
+  canOrder,
+}: {
+  sub: SubscriptionDetail;
+  onDone: (order: Order) => void;
+  canOrder: boolean;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const [upgrading, setUpgrading] = useState(false);
   const [quantity, setQuantity] = useState<number | string>(sub.quantity);
   const scheduled = sub.scheduledChange as { quantity?: number } | null;
   const [renewalQuantity, setRenewalQuantity] = useState<number | string>(
@@ -457,7 +491,35 @@ function Actions({ sub, onDone }: { sub: SubscriptionDetail; onDone: (order: Ord
             {t('subscriptions.cancel')}
           </Button>
         </Group>
+        {sub.kind === 'license' && (
+          <Group>
+            <Button variant="light" onClick={() => setUpgrading(true)} disabled={!active}>
+              {t('subscriptions.upgrade')}
+            </Button>
+            {canOrder && active && !(sub as SubscriptionDetail & { isAddOn?: boolean }).isAddOn && (
+              <Button
+                variant="default"
+                component={Link}
+                to={`/orders/new?customer=${encodeURIComponent(sub.customerId)}&base=${encodeURIComponent(sub.id)}`}
+              >
+                {t('subscriptions.addAddOn')}
+              </Button>
+            )}
+          </Group>
+        )}
       </Stack>
+      {upgrading && (
+        <UpgradeModal
+          sub={sub}
+          onClose={() => setUpgrading(false)}
+          onDone={async (order) => {
+            setUpgrading(false);
+            onDone(order);
+            await client.invalidateQueries({ queryKey: ['subscriptions'] });
+            await client.invalidateQueries({ queryKey: ['orders'] });
+          }}
+        />
+      )}
       <Modal
         opened={confirmCancel}
         onClose={() => setConfirmCancel(false)}
@@ -478,6 +540,159 @@ function Actions({ sub, onDone }: { sub: SubscriptionDetail; onDone: (order: Ord
         </Stack>
       </Modal>
     </Paper>
+  );
+}
+
+function UpgradeModal({
+  sub,
+  onClose,
+  onDone,
+}: {
+  sub: SubscriptionDetail;
+  onClose: () => void;
+  onDone: (order: Order) => void;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const catalog = useQuery(catalogSearchQuery(q));
+  const [target, setTarget] = useState<CatalogItem | null>(null);
+  const [quantity, setQuantity] = useState<number | string>('');
+  const [tried, setTried] = useState(false);
+  const targets = upgradeTargets(catalog.data?.items ?? [], sub);
+  const byId = new Map(targets.map((item) => [item.id, item]));
+  if (target) byId.set(target.id, target);
+  const plan = upgradePlan(sub, target, quantity);
+  const problems = new Set(!plan.ok && tried ? plan.problems : []);
+  const price = useQuery(
+    priceQuoteQuery(
+      plan.ok
+        ? {
+            customer: sub.customerId,
+            sku: plan.sku,
+            quantity: plan.quantity,
+            term: sub.term,
+            billingCycle: sub.billingCycle,
+          }
+        : null,
+    ),
+  );
+  const blocked = sub.nce?.unavailable?.find((a) => a.action === 'upgrade');
+  const mutation = useMutation({
+    mutationFn: () => {
+      if (!plan.ok) throw new Error('invalid upgrade');
+      return upgradeSubscription(sub.id, upgradeBody(plan));
+    },
+    onSuccess: onDone,
+  });
+  const submit = () => {
+    setTried(true);
+    if (plan.ok) mutation.mutate();
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('subscriptions.upgradeTitle', { title: sub.title })} size="lg">
+      <Stack gap="md" data-testid="upgrade-form">
+        <Text size="sm">{t('subscriptions.upgradeIntro')}</Text>
+        {blocked && (
+          <Alert color="orange" p="xs">
+            {blocked.reason ?? t('subscriptions.upgradeUnavailable')}
+          </Alert>
+        )}
+        <Select
+          label={t('subscriptions.upgradeTarget')}
+          placeholder={t('subscriptions.upgradeTargetPlaceholder')}
+          description={t('subscriptions.upgradeTargetHint', { term: `${sub.term} / ${sub.billingCycle}` })}
+          data={[...byId.values()].map((item) => ({ value: item.id, label: item.title }))}
+          value={target?.id ?? null}
+          onChange={(id) => setTarget(id ? (byId.get(id) ?? null) : null)}
+          searchable
+          searchValue={search}
+          onSearchChange={setSearch}
+          filter={({ options }) => options}
+          nothingFoundMessage={t('subscriptions.upgradeNoTarget')}
+          error={
+            problems.has('target')
+              ? t('subscriptions.upgradeProblem.target')
+              : problems.has('sameSku')
+                ? t('subscriptions.upgradeProblem.sameSku')
+                : undefined
+          }
+        />
+        <NumberInput
+          label={t('subscriptions.upgradeQuantity')}
+          description={t('subscriptions.upgradeQuantityHint', { quantity: sub.quantity })}
+          placeholder={t('subscriptions.upgradeAllSeats', { quantity: sub.quantity })}
+          min={1}
+          max={sub.quantity}
+          clampBehavior="none"
+          allowDecimal={false}
+          value={quantity}
+          onChange={setQuantity}
+          error={
+            problems.has('quantity')
+              ? t('subscriptions.upgradeProblem.quantity', { quantity: sub.quantity })
+              : undefined
+          }
+          w={260}
+        />
+        <Alert
+          color="blue"
+          p="sm"
+          title={t('subscriptions.upgradeWhatHappens')}
+          data-testid="upgrade-explanation"
+        >
+          <Stack gap={4}>
+            {plan.ok && plan.kind === 'partial' ? (
+              <Text size="sm">
+                {t('subscriptions.upgradePartial', {
+                  quantity: plan.quantity,
+                  remaining: plan.remaining,
+                  target: target?.title ?? '',
+                  end: sub.termEnd ? f.date(sub.termEnd) : '–',
+                })}
+              </Text>
+            ) : (
+              <Text size="sm">
+                {t('subscriptions.upgradeFull', {
+                  quantity: sub.quantity,
+                  target: target?.title ?? t('subscriptions.upgradeTheTarget'),
+                  end: sub.termEnd ? f.date(sub.termEnd) : '–',
+                })}
+              </Text>
+            )}
+            <Text size="sm">{t('subscriptions.upgradeRules')}</Text>
+            {sub.scheduledChange != null && <Text size="sm">{t('subscriptions.upgradeWipesSchedule')}</Text>}
+            {price.data && (
+              <Text size="sm" fw={600} data-testid="upgrade-price">
+                {t('subscriptions.upgradePrice', {
+                  unit: f.money(price.data.unitPrice, price.data.currency),
+                  cycle: f.money(price.data.totalPerBillingCycle, price.data.currency),
+                })}
+              </Text>
+            )}
+          </Stack>
+        </Alert>
+        {problems.has('notActive') && (
+          <Alert color="red" p="xs">
+            {t('subscriptions.upgradeProblem.notActive')}
+          </Alert>
+        )}
+        {mutation.isError && (
+          <Alert color="red" role="alert" data-testid="upgrade-error">
+            {partnerErrorMessage(t, mutation.error)}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('subscriptions.dismiss')}
+          </Button>
+          <Button onClick={submit} loading={mutation.isPending}>
+            {t('subscriptions.upgradeSubmit')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 
