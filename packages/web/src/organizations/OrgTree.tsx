@@ -6,6 +6,7 @@ import {
   type MouseEvent,
   useCallback,
   useContext,
+  useEffect,
   useMemo,
   useRef,
   useState,
@@ -43,13 +44,20 @@ export function OrgTree({
   root,
   selectedId,
   onSelect,
+  reveal,
 }: {
   root: Organization;
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** An organisation to open, e.g. the parent of one just created, so the new child shows. */
+  reveal?: string | null | undefined;
 }) {
   const { t } = useTranslation();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set([root.id]));
+
+  useEffect(() => {
+    if (reveal) setExpanded((current) => (current.has(reveal) ? current : new Set([...current, reveal])));
+  }, [reveal]);
   const [focusedId, setFocusedId] = useState(selectedId ?? root.id);
   const ref = useRef<HTMLDivElement>(null);
 
