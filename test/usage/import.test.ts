@@ -262,6 +262,27 @@ describe('idempotence, revisions, supersession', () => {
       WHERE usage_date >= '2025-04-01' AND usage_date < '2025-05-01'`.execute(database.db);
     expect(groups.rows[0]!.cost).toBe(state.cost);
   });
+
+  it('sums the daily groups of a file that is not sorted by customer and day', async () => {
+    const may = rowsFor(customers, '2025-05-01', 3);
+    // Every other line first, then the rest: each customer-day is met twice, apart.
+    const shuffled = [...may.filter((_, i) => i % 2 === 0), ...may.filter((_, i) => i % 2 === 1)];
+    expect((await importText(database, provider, await csvText(shuffled))).linesLoaded).toBe(may.length);
+    const state = await stored(database, '2025-05-01', '2025-06-01');
+    const groups = await sql<{ cost: string; lines: string | number; duplicates: string | number }>`
+      SELECT trim_scale(sum(cost))::text AS cost, sum(line_count) AS lines,
+        count(*) - count(DISTINCT (customer_id, usage_date, billing_currency, entitlement_id, meter_category, rate_id)) AS duplicates
+      FROM usage_daily_groups WHERE usage_date >= '2025-05-01' AND usage_date < '2025-06-01'`.execute(
+      database.db,
+    );
+    expect(groups.rows[0]).toEqual({
+      cost: state.cost,
+      lines: expect.anything(),
+      duplicates: expect.anything(),
+    });
+    expect(Number(groups.rows[0]!.lines)).toBe(may.length);
+    expect(Number(groups.rows[0]!.duplicates)).toBe(0);
+  });
 });
 
 describe('interruption', () => {

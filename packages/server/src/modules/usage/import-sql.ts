@@ -54,18 +54,18 @@ export const CREATE_DAYS_SQL = `
     ON e.customer_id = n.customer_id AND e.usage_date = n.usage_date AND e.billing_currency = n.billing_currency`;
 
 /**
- * The daily groups of the loaded and replaced customer-days, from their lines (all of this import
- * by then): per customer, day, currency, Azure subscription, meter category and rate, the sums of
- * quantity, Microsoft's cost and the pay-as-you-go list. Each tier's purchase and sale are linear in
- * cost and list, so they follow from these sums exactly (the usage_daily view).
+ * Daily groups written in parts (a file that came back to a customer-day after leaving it) are
+ * summed here: per customer, day, currency, Azure subscription, meter category and rate, the sums
+ * of quantity, Microsoft's cost and the pay-as-you-go list. Each tier's purchase and sale are linear
+ * in cost and list, so they follow from these sums exactly (the usage_daily view).
  */
-export const INSERT_GROUPS_SQL = `
+export const CREATE_GROUP_PARTS_SQL = `
+  CREATE TEMP TABLE usage_group_parts (LIKE usage_daily_groups) ON COMMIT DROP`;
+
+export const MERGE_GROUP_PARTS_SQL = `
   INSERT INTO usage_daily_groups (customer_id, usage_date, billing_currency, entitlement_id, meter_category,
     rate_id, quantity, cost, list_amount, line_count)
-  SELECT l.customer_id, l.usage_date, l.billing_currency, l.entitlement_id, l.meter_category, l.rate_id,
-    sum(l.quantity), sum(l.cost), coalesce(sum(l.list_amount), 0), count(*)::integer
-  FROM usage_days d
-  JOIN usage_lines l ON l.customer_id = d.customer_id AND l.usage_date = d.usage_date
-    AND l.billing_currency = d.billing_currency
-  WHERE d.action IN ('load', 'replace')
-  GROUP BY l.customer_id, l.usage_date, l.billing_currency, l.entitlement_id, l.meter_category, l.rate_id`;
+  SELECT customer_id, usage_date, billing_currency, entitlement_id, meter_category, rate_id,
+    sum(quantity), sum(cost), sum(list_amount), sum(line_count)::integer
+  FROM usage_group_parts
+  GROUP BY customer_id, usage_date, billing_currency, entitlement_id, meter_category, rate_id`;

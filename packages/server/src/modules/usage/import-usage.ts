@@ -8,12 +8,13 @@ import { UsageCsvScanner } from './csv-scanner.ts';
 import {
   CREATE_DAYS_SQL,
   CREATE_FILE_DAYS_SQL,
+  CREATE_GROUP_PARTS_SQL,
   CUSTOMERS_SQL,
   FILE_DAY_COLUMNS,
-  INSERT_GROUPS_SQL,
+  MERGE_GROUP_PARTS_SQL,
   STORED_DAYS_SQL,
 } from './import-sql.ts';
-import { type DayTotals, dayKey, LineRouter } from './line-router.ts';
+import { type DayTotals, dayKey, GROUP_COLUMNS, LineRouter } from './line-router.ts';
 import { type CustomerInfo, type Rate, UsageRater } from './rating.ts';
 import { RowEncoder, type SeenExchangeRate } from './row-encoder.ts';
 import { kyselyOf, type UsageSession, type UsageTarget, withUsageSession } from './session.ts';
@@ -28,13 +29,12 @@ import type { UsageImportChannel } from './usage.tables.ts';
  *
  * 1. stream the file through the scanner and the line router (line-router.ts), which checks, maps
  *    and rates every line as it goes by, and COPY the lines of new customer-days straight into
- *    `usage_lines` (COPY on PostgreSQL, COPY from Blobs on PGlite, batched INSERT otherwise); the
- *    database computes each line's list and sale from the rate's factors; lines of customer-days
- *    already stored and bad records are spooled;
+ *    `usage_lines` (COPY on PostgreSQL, COPY from Blobs on PGlite, batched INSERT otherwise) with
+ *    their list and sale, exact; lines of customer-days already stored and bad records are spooled;
  * 2. per customer-day of the file: compare fingerprints with what is stored and decide load /
  *    replace / unchanged / skip (unbilled never overwrites billed);
  * 3. delete the replaced customer-days and load their new lines from the spool; write the daily
- *    groups of the loaded and replaced days, the customer-days, the rates;
+ *    groups the router summed for the loaded and replaced days, the customer-days, the rates;
  * 4. record counts, quarantined rows and an audit entry.
  * Nothing is visible until the commit; an interrupted import rolls back completely.
  */
@@ -202,6 +202,8 @@ async function runImport(
   const rater = new UsageRater({ db: session.side.db, providerId }, customers);
   const stage = new Spool();
   const quarantined = new Spool();
+  const groups = new Spool();
+  const stagedGroups = new Spool();
   try {
     const router = new LineRouter({
       mapping,
@@ -211,6 +213,8 @@ async function runImport(
       importId,
       stage,
       quarantined,
+      groups,
+      stagedGroups,
       storedDays: async (month) => {
         const rows = await session.side.query<{
           customer_id: string;
@@ -229,6 +233,7 @@ async function runImport(
 
     // 1. stream, rate and load the new customer-days
     await session.copyIn('usage_lines', layout.columns, scanner.copyChunks(router), copyOptions);
+    router.finish();
     lap('stream');
     signal?.throwIfAborted();
     progress.rows = scanner.counts.records;
@@ -290,7 +295,18 @@ async function runImport(
     }
     lap('replace');
     signal?.throwIfAborted();
-    await session.execute(INSERT_GROUPS_SQL);
+    // The daily groups the router summed: of new days, and of replaced ones.
+    const groupRows = async function* () {
+      yield* groups.read();
+      for await (const row of stagedGroups.read()) if (replaced.has(dayKeyOfRow(row))) yield row;
+    };
+    if (router.groupsNeedMerge) {
+      await session.execute(CREATE_GROUP_PARTS_SQL);
+      await session.copyIn('usage_group_parts', GROUP_COLUMNS, copyChunksOf(groupRows()));
+      await session.execute(MERGE_GROUP_PARTS_SQL);
+    } else {
+      await session.copyIn('usage_daily_groups', GROUP_COLUMNS, copyChunksOf(groupRows()));
+    }
     lap('groups');
     await session.execute(
       `INSERT INTO usage_customer_days (customer_id, usage_date, billing_currency, provider_id, kind,
@@ -369,8 +385,7 @@ async function runImport(
     });
     return result;
   } finally {
-    stage.close();
-    quarantined.close();
+    for (const spool of [stage, quarantined, groups, stagedGroups]) spool.close();
   }
 }
 

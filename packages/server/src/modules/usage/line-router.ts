@@ -1,6 +1,7 @@
 import type { ColumnMapping, UsageFieldKey } from './columns.ts';
 import type { RecordRouter, Routed } from './csv-scanner.ts';
-import type { RateHit, UsageRater } from './rating.ts';
+import { addInto, type Exact, exactText, parseExact, plus, times } from './exact-decimal.ts';
+import type { Rate, UsageRater } from './rating.ts';
 import { type EncodedLine, NUMERIC_FIELDS, type Problem, type RowEncoder } from './row-encoder.ts';
 import type { Spool } from './spool.ts';
 
@@ -10,12 +11,16 @@ import type { Spool } from './spool.ts';
  *
  * - the encoder reads and checks the record; the rater prices its combination for that day;
  * - the row is the router's columns (customer, day, currency, import, line number, normalised
- *   dates, Azure subscription, the customer's price factors of the rate…) followed by the record's
- *   kept columns byte for byte; the database computes list and sale from them (generated columns);
+ *   dates, Azure subscription, rate, pay-as-you-go list and the customer's sale, exact and
+ *   unrounded) followed by the record's kept columns byte for byte;
  * - customer-days that are new go straight to COPY; lines of customer-days already stored are set
  *   aside (spooled) until the end of the file, when their fingerprints tell whether the day is
  *   unchanged, replaced or billed data that unbilled lines may not overwrite;
- * - per customer-day it sums what the fingerprint is made of (line count and two line hashes).
+ * - per customer-day it sums what the fingerprint is made of (line count and two line hashes), and
+ *   the day's groups (Azure subscription × meter category × rate: quantity, cost, list, lines),
+ *   written as COPY rows of usage_daily_groups when the file moves on to another customer-day.
+ *   Files come sorted by customer and day; when a customer-day comes back after it was written,
+ *   `groupsNeedMerge` says so and the import sums the parts in SQL.
  */
 
 /** usage_lines columns written before the record's kept columns, in this order. */
@@ -35,8 +40,8 @@ export const ROUTER_COLUMNS = [
   'resource_group',
   'pricing_currency',
   'rate_id',
-  'sale_cost_factor',
-  'sale_list_factor',
+  'list_amount',
+  'sale',
   'sale_currency',
 ] as const;
 
@@ -117,7 +122,35 @@ export interface DayTotals {
   hash2: number;
   /** The greatest invoice number of its lines ('' when all are unbilled). */
   invoiceNumber: string;
+  /** Its lines go to the spool (the customer-day is stored already). */
+  staged: boolean;
+  /** Its groups were written once already. */
+  grouped: boolean;
 }
+
+/** The sums of one daily group, as usage_daily_groups stores them. */
+interface GroupTotals {
+  entitlementId: string;
+  meterCategory: string;
+  rateId: string;
+  quantity: Exact;
+  cost: Exact;
+  list: Exact;
+  lines: number;
+}
+
+export const GROUP_COLUMNS = [
+  'customer_id',
+  'usage_date',
+  'billing_currency',
+  'entitlement_id',
+  'meter_category',
+  'rate_id',
+  'quantity',
+  'cost',
+  'list_amount',
+  'line_count',
+];
 
 export const dayKey = (customerId: string, usageDate: string, currency: string) =>
   `${customerId},${usageDate},${currency}`;
@@ -134,6 +167,9 @@ export interface LineRouterOptions {
   stage: Spool;
   /** Quarantined records, as COPY rows of usage_quarantine. */
   quarantined: Spool;
+  /** Daily groups of new customer-days, and of stored ones (kept if the day is replaced). */
+  groups: Spool;
+  stagedGroups: Spool;
 }
 
 export class LineRouter implements RecordRouter {
@@ -143,9 +179,13 @@ export class LineRouter implements RecordRouter {
   readonly days = new Map<string, DayTotals>();
   readonly #o: LineRouterOptions;
   readonly #stored = new Map<string, Set<string>>();
-  readonly #rateColumns = new WeakMap<RateHit, string>();
+  readonly #prices = new WeakMap<Rate, { columns: string; costFactor: Exact; listFactor: Exact }>();
   readonly #constant: string;
   readonly #routed: Routed = { prefix: '', staged: false };
+  /** The customer-day being read and its groups. */
+  #day: DayTotals | null = null;
+  readonly #groups = new Map<string, GroupTotals>();
+  #needsMerge = false;
 
   constructor(options: LineRouterOptions) {
     this.#o = options;
@@ -165,29 +205,113 @@ export class LineRouter implements RecordRouter {
     const hit = rater.rate(encoded.combo, encoded.usageDate);
     if (hit.rate === null) return { reason: 'rating_failed', message: hit.error } satisfies Problem;
 
-    const key = dayKey(encoded.customerId, encoded.usageDate, encoded.billingCurrency);
-    let day = this.days.get(key);
-    if (day === undefined) {
-      day = {
-        customerId: encoded.customerId,
-        usageDate: encoded.usageDate,
-        billingCurrency: encoded.billingCurrency,
-        lines: 0,
-        hash1: 0,
-        hash2: 0,
-        invoiceNumber: '',
-      };
-      this.days.set(key, day);
-    }
+    const day = this.#dayOf(encoded, stored);
     day.lines += 1;
     day.hash1 += hash1;
     day.hash2 += hash2;
     if (encoded.invoiceNumber > day.invoiceNumber) day.invoiceNumber = encoded.invoiceNumber;
 
+    const prices = this.#pricesOf(hit.rate);
+    const quantity = parseExact(encoded.quantity);
+    const cost = parseExact(encoded.cost);
+    const list =
+      encoded.list && times(times(parseExact(encoded.list[0]), quantity), parseExact(encoded.list[1]));
+    const sale = plus(times(prices.costFactor, cost), times(prices.listFactor, list ?? ZERO));
+
+    const groupKey = `${encoded.entitlementId}|${encoded.combo.meter_category}|${hit.rate.id}`;
+    let group = this.#groups.get(groupKey);
+    if (group === undefined) {
+      group = {
+        entitlementId: encoded.entitlementId,
+        meterCategory: encoded.combo.meter_category,
+        rateId: hit.rate.id,
+        quantity: { m: 0n, s: 0 },
+        cost: { m: 0n, s: 0 },
+        list: { m: 0n, s: 0 },
+        lines: 0,
+      };
+      this.#groups.set(groupKey, group);
+    }
+    addInto(group.quantity, quantity);
+    addInto(group.cost, cost);
+    if (list) addInto(group.list, list);
+    group.lines += 1;
+
     const routed = this.#routed;
-    routed.staged = stored.has(key);
-    routed.prefix = this.#prefix(encoded, line, hit);
+    routed.staged = day.staged;
+    routed.prefix =
+      this.#prefix(encoded, line) +
+      `${prices.columns}${list ? exactText(list) : ''},${exactText(sale)},${hit.rate.tiers.at(-1)!.currency},`;
     return routed;
+  }
+
+  /** Whether a customer-day's groups were written in parts (the file came back to it). */
+  get groupsNeedMerge(): boolean {
+    return this.#needsMerge;
+  }
+
+  /** Writes the groups of the last customer-day; call once the file has been read. */
+  finish(): void {
+    this.#writeGroups();
+  }
+
+  #dayOf(e: EncodedLine, stored: Set<string>): DayTotals {
+    const current = this.#day;
+    if (
+      current &&
+      current.customerId === e.customerId &&
+      current.usageDate === e.usageDate &&
+      current.billingCurrency === e.billingCurrency
+    ) {
+      return current;
+    }
+    this.#writeGroups();
+    const key = dayKey(e.customerId, e.usageDate, e.billingCurrency);
+    let day = this.days.get(key);
+    if (day === undefined) {
+      day = {
+        customerId: e.customerId,
+        usageDate: e.usageDate,
+        billingCurrency: e.billingCurrency,
+        lines: 0,
+        hash1: 0,
+        hash2: 0,
+        invoiceNumber: '',
+        staged: stored.has(key),
+        grouped: false,
+      };
+      this.days.set(key, day);
+    } else if (day.grouped) this.#needsMerge = true;
+    this.#day = day;
+    return day;
+  }
+
+  #writeGroups(): void {
+    const day = this.#day;
+    if (day === null || this.#groups.size === 0) return;
+    const spool = day.staged ? this.#o.stagedGroups : this.#o.groups;
+    const head = `${day.customerId},${day.usageDate},${day.billingCurrency},`;
+    for (const g of this.#groups.values()) {
+      spool.writeText(
+        `${head}${g.entitlementId},${quote(g.meterCategory)},${g.rateId},${exactText(g.quantity)},${exactText(g.cost)},${exactText(g.list)},${g.lines}\n`,
+      );
+    }
+    this.#groups.clear();
+    day.grouped = true;
+  }
+
+  #pricesOf(rate: Rate) {
+    let prices = this.#prices.get(rate);
+    if (prices === undefined) {
+      const last = rate.tiers.at(-1)!;
+      prices = {
+        columns: `${rate.id},`,
+        costFactor: parseExact(last.saleCostFactor),
+        listFactor: parseExact(last.saleListFactor),
+      };
+      this.#prices.set(rate, prices);
+    }
+    return prices;
   }
 
   stage(row: Buffer): void {
@@ -195,8 +319,8 @@ export class LineRouter implements RecordRouter {
   }
 
   quarantine(line: number, problem: Problem, text: string): void {
-    this.#o.quarantined.write(
-      Buffer.from(`${this.#o.importId},${line},${problem.reason},${quote(problem.message)},${quote(text)}\n`),
+    this.#o.quarantined.writeText(
+      `${this.#o.importId},${line},${problem.reason},${quote(problem.message)},${quote(text)}\n`,
     );
   }
 
@@ -204,22 +328,18 @@ export class LineRouter implements RecordRouter {
     this.#stored.set(month, await this.#o.storedDays(month));
   }
 
-  #prefix(e: EncodedLine, line: number, hit: RateHit): string {
-    let rate = this.#rateColumns.get(hit);
-    if (rate === undefined) {
-      const last = hit.rate!.tiers.at(-1)!;
-      rate = `${hit.rate!.id},${last.saleCostFactor},${last.saleListFactor},${last.currency},`;
-      this.#rateColumns.set(hit, rate);
-    }
+  #prefix(e: EncodedLine, line: number): string {
     const kind = e.invoiceNumber === '' ? 'unbilled' : 'billed';
     const [start, end, rateDate] = e.dates;
     return (
       `${e.customerId},${e.usageDate},${e.billingCurrency}${this.#constant}${kind},${this.#o.importId},${line},` +
       `${start},${end},${rateDate},${e.entitlementId},${quote(e.subscriptionId)},${quote(e.resourceGroup)},` +
-      `${quote(e.pricingCurrency)},${rate}`
+      `${quote(e.pricingCurrency)},`
     );
   }
 }
+
+const ZERO: Exact = { m: 0n, s: 0 };
 
 /** A CSV field that COPY reads back as exactly `text` (never NULL). */
 function quote(text: string): string {

@@ -159,8 +159,9 @@ export async function rerateUsage(
       await session.execute(
         `WITH changed AS (
            UPDATE usage_lines l
-           SET rate_id = r.rate_id, sale_cost_factor = r.sale_cost_factor,
-               sale_list_factor = r.sale_list_factor, sale_currency = r.sale_currency
+           SET rate_id = r.rate_id,
+               sale = r.sale_cost_factor * l.cost + r.sale_list_factor * coalesce(l.list_amount, 0),
+               sale_currency = r.sale_currency
            FROM rerate_keys k JOIN usage_combo_rates r ON r.combo = k.combo
            WHERE l.customer_id = k.customer_id AND l.meter_id = k.meter_id AND l.meter_category = k.meter_category
              AND (l.list_amount IS NOT NULL) = k.has_list AND l.billing_currency = k.billing_currency

@@ -35,6 +35,14 @@ export interface EncodedLine {
   invoiceNumber: string;
   resourceGroup: string;
   pricingCurrency: string;
+  /** Quantity and BillingPreTaxTotal as written (validated decimals). */
+  quantity: string;
+  cost: string;
+  /**
+   * The pay-as-you-go list's factors, UnitPrice and PCToBCExchangeRate ('1' when pricing and billing
+   * currency agree); null when the line has no list price.
+   */
+  list: [unitPrice: string, exchangeRate: string] | null;
 }
 
 /** Fields loaded as `numeric` (validated here) — the rest of the record stays text. */
@@ -258,6 +266,9 @@ export class RowEncoder {
     invoiceNumber: '',
     resourceGroup: '',
     pricingCurrency: '',
+    quantity: '',
+    cost: '',
+    list: null,
   };
 
   /**
@@ -410,6 +421,9 @@ export class RowEncoder {
       index.invoice_number === undefined ? '' : (this.#cached(index.invoice_number, trim) ?? '');
     line.pricingCurrency = pricingCurrency ?? '';
     line.resourceGroup = this.#resourceGroup();
+    line.quantity = this.#text(index.quantity!)!;
+    line.cost = this.#text(index.billing_pre_tax_total!)!;
+    line.list = hasList ? [this.#cached(index.unit_price!, keep)!, rateText ?? '1'] : null;
     return line;
   }
 

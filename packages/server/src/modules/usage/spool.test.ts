@@ -14,7 +14,8 @@ describe('spool', () => {
   it('gives back rows whole and in order from memory', async () => {
     const spool = new Spool();
     const rows = ['a,b\n', '"multi\nline",x\n', '日本語,y\n'];
-    for (const r of rows) spool.write(Buffer.from(r));
+    for (const r of rows.slice(0, 2)) spool.write(Buffer.from(r));
+    spool.writeText(rows[2]!); // multi-byte text, measured in bytes
     expect(spool.rows).toBe(3);
     expect(await all(spool.read())).toEqual(rows);
     spool.close();

@@ -22,17 +22,29 @@ export class Spool {
   }
 
   write(row: Buffer): void {
-    const need = 4 + row.length;
-    if (this.#block.length - this.#used < need) {
-      this.#flush();
-      if (this.#block.length < Math.max(need, BLOCK_BYTES)) {
-        this.#block = Buffer.allocUnsafe(Math.max(need, BLOCK_BYTES));
-      }
-    }
+    this.#reserve(4 + row.length);
     this.#block.writeUInt32LE(row.length, this.#used);
     row.copy(this.#block, this.#used + 4);
-    this.#used += need;
+    this.#used += 4 + row.length;
     this.#rows += 1;
+  }
+
+  /** The same for a row given as text (UTF-8), without an intermediate Buffer. */
+  writeText(row: string): void {
+    const length = Buffer.byteLength(row, 'utf8');
+    this.#reserve(4 + length);
+    this.#block.writeUInt32LE(length, this.#used);
+    this.#block.write(row, this.#used + 4, 'utf8');
+    this.#used += 4 + length;
+    this.#rows += 1;
+  }
+
+  #reserve(need: number): void {
+    if (this.#block.length - this.#used >= need) return;
+    this.#flush();
+    if (this.#block.length < Math.max(need, BLOCK_BYTES)) {
+      this.#block = Buffer.allocUnsafe(Math.max(need, BLOCK_BYTES));
+    }
   }
 
   /** The rows in the order written. Each Buffer is valid until the next one is asked for. */

@@ -19,12 +19,12 @@ describe('cspc usage import progress bar', () => {
     vi.setSystemTime(new Date('2026-01-01T00:00:10Z'));
     bar({ phase: 'loading', bytes: 250, rows: 50_000 });
     vi.setSystemTime(new Date('2026-01-01T00:00:40Z'));
-    bar({ phase: 'rating', bytes: 1000, rows: 200_000 });
+    bar({ phase: 'writing', bytes: 1000, rows: 200_000 });
     vi.setSystemTime(new Date('2026-01-01T00:01:05Z'));
     bar({ phase: 'done', bytes: 1000, rows: 200_000 });
     expect(lines).toEqual([
       '[########......................] 25%  50,000 rows  5,000 rows/s  ETA 0:30',
-      'rating 200,000 rows…  0:40',
+      'writing 200,000 rows…  0:40',
       'done: 200,000 rows in 1:05',
     ]);
   });

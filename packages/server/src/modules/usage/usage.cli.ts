@@ -181,7 +181,7 @@ export function progressBar(totalBytes: number): (progress: ImportProgress) => v
     } else if (p.phase === 'done') {
       line = `done: ${fmt(p.rows)} rows in ${duration(elapsed)}`;
     } else {
-      line = `${p.phase === 'rating' ? 'rating' : 'writing'} ${fmt(p.rows)} rows…  ${duration(elapsed)}`;
+      line = `writing ${fmt(p.rows)} rows…  ${duration(elapsed)}`;
     }
     if (tty) process.stderr.write(`\r\x1b[2K${line}${p.phase === 'done' ? '\n' : ''}`);
     else process.stderr.write(`${line}\n`);

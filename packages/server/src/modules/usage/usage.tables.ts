@@ -157,14 +157,9 @@ export interface UsageLinesTable {
   credit_percent: string | null;
   credit_type: string;
   cost: string;
-  /** Generated: UnitPrice × Quantity × PCToBCExchangeRate. */
-  list_amount: ColumnType<string | null, never, never>;
+  list_amount: string | null;
   rate_id: string;
-  /** The customer's price of the line: sale = sale_cost_factor × cost + sale_list_factor × list. */
-  sale_cost_factor: string;
-  sale_list_factor: string;
-  /** Generated from the factors, unrounded, in sale_currency. */
-  sale: ColumnType<string, never, never>;
+  sale: string;
   sale_currency: string;
 }
 
