@@ -335,7 +335,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       res.end();
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than any client's idle keep-alive (undici: the server's hint minus 1 s), so that a busy
+  // machine's late timers never let the server close a socket a client is just reusing (ECONNRESET).
+  server.keepAliveTimeout = 30_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
