@@ -117,6 +117,14 @@ const PARAM_ROUTES: Record<string, { params: ParamResolver; body?: (b: Resources
         .filter((i) => b.organizations.includes(i.recipient))
         .map((i) => ({ id: i.id, lineId: '00000000-0000-4000-8000-000000000000' })),
   },
+  // Metered usage of B's subscriptions (#7, usage-billed own services).
+  'GET /api/v1/subscriptions/{id}/usage-records': {
+    params: (b) => b.orders.subscriptions.map((id) => ({ id })),
+  },
+  'POST /api/v1/subscriptions/{id}/usage-records': {
+    params: (b) => b.orders.subscriptions.map((id) => ({ id })),
+    body: () => ({ date: '2026-11-01', quantity: '1' }),
+  },
 };
 
 // Creating routes whose body names an organisation: pointing them at B must fail.

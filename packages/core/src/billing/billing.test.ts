@@ -11,6 +11,7 @@ import {
   type LicenseTerm,
   proposeDiscountLines,
   proposeLicenseLines,
+  proposeMeteredLines,
   proposeOneTimeLine,
   proposeServiceLines,
   proposeUsageLines,
@@ -374,5 +375,71 @@ describe('own services', () => {
     };
     expect(proposeOneTimeLine(fee, { until: d('2026-01-20') })).toBeNull();
     expect(proposeOneTimeLine(fee, { until: d('2026-02-01') })?.amount.toString()).toBe('30000');
+  });
+
+  describe('usage-billed (metered)', () => {
+    const metered = (months: [string, string, number][]) => ({
+      subscriptionId: 'm1',
+      title: 'Cloud backup storage',
+      productId: 'backup',
+      unit: 'GB',
+      unitPrice: jpy('30'),
+      months: new Map(months.map(([m, quantity, records]) => [m, { quantity, records }])),
+    });
+
+    it('bills a month in arrears as one line Σ quantity × unit price: 120.5 GB × ¥30 = ¥3,615', () => {
+      const service = metered([['2026-10', '120.5', 3]]);
+      // October is not over before 1 November: nothing yet
+      expect(proposeMeteredLines(service, { until: d('2026-10-31') })).toEqual([]);
+      const [line, ...rest] = proposeMeteredLines(service, { until: d('2026-11-01') });
+      expect(rest).toEqual([]);
+      expect(line).toMatchObject({
+        sourceKey: 'metered:m1:2026-10',
+        kind: 'own_service',
+        periodStart: '2026-10-01',
+        periodEnd: '2026-11-01',
+        quantity: '120.5',
+      });
+      expect(line!.amount.toString()).toBe('3615');
+      expect(line!.unitPrice?.toString()).toBe('30');
+      expect(line!.explanation.summary).toBe(
+        '120.5 GB × 30 JPY = 3615 JPY (usage 2026-10-01 to 2026-10-31, 3 records); 3615 JPY rounded half up to the JPY minor unit = 3615 JPY',
+      );
+    });
+
+    it('rounds the month once, never per record: 0.35 GB × ¥3.33 = ¥1.1655 → ¥1', () => {
+      const service = { ...metered([['2026-10', '0.35', 2]]), unitPrice: jpy('3.33') };
+      const [line] = proposeMeteredLines(service, { until: d('2026-11-01') });
+      expect(line!.unrounded.toString()).toBe('1.1655');
+      expect(line!.amount.toString()).toBe('1');
+    });
+
+    it('a late record of an invoiced month is billed as the difference only', () => {
+      const before = proposeMeteredLines(metered([['2026-10', '120.5', 3]]), { until: d('2026-11-01') });
+      const invoiced: InvoicedSource[] = before.map((l) => ({ sourceKey: l.sourceKey, amount: l.amount }));
+      // 10 GB more recorded for October after its invoice; November's usage is billed in full
+      const after = proposeMeteredLines(
+        metered([
+          ['2026-10', '130.5', 4],
+          ['2026-11', '2', 1],
+        ]),
+        { until: d('2026-12-01') },
+      );
+      const drafts = diffLines(after, invoiced, 'JPY');
+      expect(drafts.map((l) => [l.sourceKey, l.amount.toString(), l.previouslyInvoiced.toString()])).toEqual([
+        ['metered:m1:2026-10', '300', '3615'],
+        ['metered:m1:2026-11', '60', '0'],
+      ]);
+      expect(drafts[0]!.explanation.summary).toMatch(/^Adjustment: now 3915 JPY, already invoiced 3615 JPY/);
+      // re-run: nothing
+      const all = [...invoiced, ...drafts.map((l) => ({ sourceKey: l.sourceKey, amount: l.amount }))];
+      expect(diffLines(after, all, 'JPY')).toEqual([]);
+    });
+
+    it('refuses a quantity that is not a plain decimal', () => {
+      expect(() => proposeMeteredLines(metered([['2026-10', '-1', 1]]), { until: d('2026-11-01') })).toThrow(
+        BillingError,
+      );
+    });
   });
 });

@@ -27,6 +27,7 @@ export function diffLines(
   }
   const seen = new Set<string>();
   const drafts: InvoiceLineDraft[] = [];
+  let zero: Money | undefined;
   for (const line of proposed) {
     if (seen.has(line.sourceKey)) {
       throw new BillingError('invalid_line', `Two proposed lines share the source key ${line.sourceKey}`);
@@ -44,7 +45,15 @@ export function diffLines(
         `Line ${line.sourceKey} is not rounded: ${line.amount.toString()}`,
       );
     }
-    const previous = already.get(line.sourceKey) ?? Money.zero(currency);
+    const invoicedBefore = already.get(line.sourceKey);
+    if (invoicedBefore === undefined) {
+      // Nothing invoiced for the key yet (a first run): the whole line, no subtraction needed.
+      if (line.amount.isZero()) continue;
+      zero ??= Money.zero(currency);
+      drafts.push({ ...line, proposedTotal: line.amount, previouslyInvoiced: zero });
+      continue;
+    }
+    const previous = invoicedBefore;
     const delta = line.amount.minus(previous);
     if (delta.isZero()) continue;
     drafts.push(
@@ -85,7 +94,9 @@ function reversal(sourceKey: string, previous: Money): InvoiceLineDraft {
     ? 'usage'
     : sourceKey.startsWith('discount:')
       ? 'discount'
-      : 'license';
+      : sourceKey.startsWith('metered:')
+        ? 'own_service'
+        : 'license';
   const zero = Money.zero(previous.currency);
   return {
     sourceKey,

@@ -10,9 +10,11 @@ export {
 export {
   type DiscountRule,
   type LicenseTerm,
+  type MeteredService,
   type ProposeOptions,
   proposeDiscountLines,
   proposeLicenseLines,
+  proposeMeteredLines,
   proposeOneTimeLine,
   proposeServiceLines,
   proposeUsageLines,

@@ -1,11 +1,12 @@
 import { Money, type RoundingMode } from '../money/money.ts';
 import type { BillingCycle, TermDuration } from '../proration/charge-periods.ts';
-import { describePeriod, exact } from '../proration/explanation.ts';
+import { describePeriod, exact, plural } from '../proration/explanation.ts';
 import { proratedCharge, roundLine } from '../proration/prorate.ts';
-import { periodCharge, type QuantityEvent, quantitySegments } from '../proration/quantity.ts';
+import type { QuantityEvent } from '../proration/quantity.ts';
 import { Temporal } from '../time/calendar.ts';
 import { Period } from '../time/period.ts';
 import { BillingError } from './errors.ts';
+import { licenceCharges } from './licence-charges.ts';
 import type { InvoiceLineKind, ProposedLine } from './types.ts';
 
 /**
@@ -44,29 +45,22 @@ export interface ProposeOptions {
 export function proposeLicenseLines(term: LicenseTerm, options: ProposeOptions): ProposedLine[] {
   const until = options.until;
   if (Temporal.PlainDate.compare(term.termStart, until) >= 0) return [];
-  const events = term.events.filter((e) => Temporal.PlainDate.compare(e.effective, until) < 0);
-  const periods = quantitySegments({
-    termStart: term.termStart,
-    term: term.term,
-    billingCycle: term.billingCycle,
-    quantity: term.quantity,
-    events,
-  });
+  // quantitySegments + periodCharge per charge period, memoised date math (licence-charges.ts).
+  const charges = licenceCharges(term, until);
   const lines: ProposedLine[] = [];
-  for (const p of periods) {
-    if (Temporal.PlainDate.compare(p.chargePeriod.start, until) >= 0) break;
-    const charge = periodCharge(term.unitPrice, p);
+  const termStart = term.termStart.toString();
+  for (const charge of charges) {
     const rounded = roundLine(charge.amount, options.rounding);
     lines.push({
-      sourceKey: `sub:${term.subscriptionId}:${p.chargePeriod.start.toString()}`,
+      sourceKey: `sub:${term.subscriptionId}:${charge.start}`,
       kind: term.kind ?? 'license',
       description: term.title,
       subscriptionId: term.subscriptionId,
       entitlementId: null,
       productId: term.productId ?? null,
-      periodStart: p.chargePeriod.start.toString(),
-      periodEnd: p.chargePeriod.end.toString(),
-      quantity: String(p.closingQuantity),
+      periodStart: charge.start,
+      periodEnd: charge.end,
+      quantity: String(charge.closingQuantity),
       unitPrice: term.unitPrice,
       unrounded: charge.amount,
       amount: rounded.amount,
@@ -74,7 +68,7 @@ export function proposeLicenseLines(term: LicenseTerm, options: ProposeOptions):
       explanation: {
         summary: `${charge.explanation.summary}; ${rounded.explanation.summary}`,
         steps: [...charge.explanation.steps, ...rounded.explanation.steps],
-        sources: { subscriptionId: term.subscriptionId, termStart: term.termStart.toString() },
+        sources: { subscriptionId: term.subscriptionId, termStart },
       },
     });
   }
@@ -90,6 +84,22 @@ export interface UsageAmount {
   /** The seller's sale to the buyer, unrounded. */
   sale: Money;
   taxRate?: string;
+}
+
+/** The wording of a month, computed once per Period object (a run bills one month). */
+const monthWordsCache = new WeakMap<Period, { ym: string; start: string; end: string; described: string }>();
+function monthWords(month: Period) {
+  let words = monthWordsCache.get(month);
+  if (!words) {
+    words = {
+      ym: month.start.toPlainYearMonth().toString(),
+      start: month.start.toString(),
+      end: month.end.toString(),
+      described: describePeriod(month),
+    };
+    monthWordsCache.set(month, words);
+  }
+  return words;
 }
 
 /**
@@ -113,7 +123,7 @@ export function proposeUsageLines(
     list.push(row);
     byEntitlement.set(row.entitlementId, list);
   }
-  const ym = month.start.toPlainYearMonth().toString();
+  const { ym, start, end, described } = monthWords(month);
   const lines: ProposedLine[] = [];
   for (const [entitlementId, group] of [...byEntitlement].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const categories = [...group].sort((a, b) => (a.meterCategory < b.meterCategory ? -1 : 1));
@@ -130,15 +140,15 @@ export function proposeUsageLines(
       subscriptionId: null,
       entitlementId,
       productId: null,
-      periodStart: month.start.toString(),
-      periodEnd: month.end.toString(),
+      periodStart: start,
+      periodEnd: end,
       quantity: '1',
       unitPrice: null,
       unrounded: total,
       amount: rounded.amount,
       taxRate: categories[0]?.taxRate ?? 'standard',
       explanation: {
-        summary: `Azure usage of ${name} in ${describePeriod(month)}: ${categories.length} meter categor${categories.length === 1 ? 'y' : 'ies'} = ${exact(total)}; ${rounded.explanation.summary}`,
+        summary: `Azure usage of ${name} in ${described}: ${categories.length} meter categor${categories.length === 1 ? 'y' : 'ies'} = ${exact(total)}; ${rounded.explanation.summary}`,
         steps: [
           ...categories.map((c) => ({
             label: c.meterCategory || '(no category)',
@@ -325,4 +335,75 @@ export function proposeOneTimeLine(
       sources: { subscriptionId: fee.subscriptionId },
     },
   };
+}
+
+/**
+ * A partner's own service billed by usage (`billing_cycle = usage`): staff record metered
+ * quantities per day; each calendar month is billed in arrears as ONE line
+ * `Σ quantity × unit price`, rounded once. `months` holds the recorded totals per month
+ * (`YYYY-MM` → exact decimal quantity).
+ */
+export interface MeteredService {
+  subscriptionId: string;
+  title: string;
+  productId?: string | null;
+  /** The unit the quantity is counted in (`GB`, `hour`, `ticket`). */
+  unit: string;
+  /** Per unit. */
+  unitPrice: Money;
+  months: ReadonlyMap<string, { quantity: string; records: number }>;
+  taxRate?: string;
+}
+
+/**
+ * One line per month whose end is not after `until` (in arrears) and that has recorded usage, keyed
+ * `metered:<subscription>:<YYYY-MM>`. Late records of a month already invoiced raise the month's
+ * total, and the diff bills the difference only.
+ */
+export function proposeMeteredLines(service: MeteredService, options: ProposeOptions): ProposedLine[] {
+  const lines: ProposedLine[] = [];
+  for (const ym of [...service.months.keys()].sort()) {
+    const usage = service.months.get(ym)!;
+    const month = Period.parse(ym);
+    if (Temporal.PlainDate.compare(month.end, options.until) > 0) continue;
+    if (!/^\d+(\.\d+)?$/.test(usage.quantity)) {
+      throw new BillingError(
+        'invalid_line',
+        `Usage of ${service.subscriptionId} in ${ym}: ${usage.quantity}`,
+      );
+    }
+    const unrounded = service.unitPrice.times(usage.quantity);
+    const rounded = roundLine(unrounded, options.rounding);
+    const period = describePeriod(month);
+    const formula = `${usage.quantity} ${service.unit} × ${exact(service.unitPrice)}`;
+    lines.push({
+      sourceKey: `metered:${service.subscriptionId}:${ym}`,
+      kind: 'own_service',
+      description: service.title,
+      subscriptionId: service.subscriptionId,
+      entitlementId: null,
+      productId: service.productId ?? null,
+      periodStart: month.start.toString(),
+      periodEnd: month.end.toString(),
+      quantity: usage.quantity,
+      unitPrice: service.unitPrice,
+      unrounded,
+      amount: rounded.amount,
+      taxRate: service.taxRate ?? 'standard',
+      explanation: {
+        summary: `${formula} = ${exact(unrounded)} (usage ${period}, ${plural(usage.records, 'record', 'records')}); ${rounded.explanation.summary}`,
+        steps: [
+          {
+            label: `Recorded usage ${period}`,
+            formula: plural(usage.records, 'record', 'records'),
+            result: `${usage.quantity} ${service.unit}`,
+          },
+          { label: 'Quantity × unit price', formula, result: exact(unrounded) },
+          ...rounded.explanation.steps,
+        ],
+        sources: { subscriptionId: service.subscriptionId, month: ym },
+      },
+    });
+  }
+  return lines;
 }

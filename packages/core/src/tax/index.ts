@@ -4,6 +4,15 @@ export {
   type JapanConsumptionTaxOptions,
   japanConsumptionTax,
 } from './japan.ts';
+export {
+  type DisplayedRate,
+  displayedRates,
+  type InvoiceLanguage,
+  type RateAmounts,
+  taxInclusiveStatement,
+  taxName,
+  taxNoteText,
+} from './notes.ts';
 export type { TaxRateTable } from './once-per-rate.ts';
 export type {
   TaxExplanation,

@@ -23,6 +23,7 @@ import { marginCsv, marginReport } from './margin-report.ts';
 import { loadProfile, saveProfile } from './profiles.ts';
 import { reconcileWithCsv, reconcileWithPartnerCenter } from './reconciliation.ts';
 import { auditRun, runBilling } from './run-billing.ts';
+import { usageRecordRoutes } from './usage-records.ts';
 
 const Nullable = <T extends import('typebox').TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Decimal = Type.String({ description: 'Exact decimal string' });
@@ -132,7 +133,23 @@ const InvoiceSchema = Type.Object(
     locale: Type.String(),
     issuerDetails: Explanation,
     recipientDetails: Explanation,
-    notes: Type.Array(Type.Object({ code: Type.String(), text: Type.String() })),
+    notes: Type.Array(
+      Type.Object({ code: Type.String(), text: Type.String({ description: 'In the invoice’s language' }) }),
+    ),
+    taxDisplay: Type.Object({
+      linesIncludeTax: Type.Boolean(),
+      byRate: Type.Array(
+        Type.Object({
+          treatment: Type.String(),
+          rate: Nullable(Type.String()),
+          percent: Type.String(),
+          total: Decimal,
+          tax: Decimal,
+          text: Type.String(),
+        }),
+      ),
+      statement: Nullable(Type.String()),
+    }),
     voidReason: Nullable(Type.String()),
     lines: Type.Array(Type.Object({ id: Type.String(), ...LineFields, explanation: Explanation })),
     payments: Type.Array(
@@ -227,6 +244,8 @@ function requireSeller(scope: Scope): void {
 export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const db = deps.database.db;
   const now = () => deps.clock.now();
+  // Metered usage of usage-billed own services (POST/GET /subscriptions/{id}/usage-records).
+  await app.register(usageRecordRoutes, { deps });
 
   app.get(
     '/billing-profile',
@@ -696,8 +715,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
           ours: CostSide,
           microsoft: CostSide,
           difference: Decimal,
+          note: Nullable(Type.String()),
         }),
       ),
+      warnings: Type.Array(Type.String()),
       summary: Type.Array(
         Type.Object({
           currency: Type.String(),

@@ -170,6 +170,20 @@ export interface CreditNoteLinesTable {
   tax_rate: string;
 }
 
+/** A metered quantity of a usage-billed own service (0010_service_usage.sql). */
+export interface ServiceUsageRecordsTable {
+  id: Generated<string>;
+  subscription_id: string;
+  usage_date: string;
+  reference: Defaulted<string>;
+  quantity: string;
+  note: Defaulted<string>;
+  recorded_by_org: string;
+  recorded_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface BillingTables {
   billing_profiles: BillingProfilesTable;
   billing_runs: BillingRunsTable;
@@ -179,4 +193,5 @@ export interface BillingTables {
   payments: PaymentsTable;
   credit_notes: CreditNotesTable;
   credit_note_lines: CreditNoteLinesTable;
+  service_usage_records: ServiceUsageRecordsTable;
 }

@@ -1,7 +1,7 @@
-import { Money } from '@cspc/core';
+import { Money, taxName } from '@cspc/core';
 import type { Locale } from '../../db/schema.ts';
 import { heading, keyValues, paragraph, renderPdf, table, totals } from '../../pdf/pdf.ts';
-import type { InvoiceDetail } from './invoices.repository.ts';
+import { type InvoiceDetail, taxWording } from './invoices.repository.ts';
 
 /**
  * The invoice as a PDF in Japanese, English or German. For a Japanese issuer it carries every
@@ -37,6 +37,15 @@ const LABELS = {
     balance: 'ご請求残高',
     bank: 'お振込先',
     reduced: '※は軽減税率（8%）対象',
+    vatId: 'VAT登録番号',
+    unitPriceIncl: '単価（税込）',
+    amountIncl: '金額（税込）',
+    inclFor: (p: string) => `${p}%対象 合計（税込）`,
+    ofWhichFor: (p: string, tax: string) => `うち${tax}（${p}%）`,
+    grossIncl: '合計（税込）',
+    ofWhich: (tax: string) => `うち${tax}等`,
+    netExcl: '税抜金額',
+    reversal: '取消',
     kinds: {
       license: 'ライセンス',
       usage: 'Azure 利用料',
@@ -71,6 +80,15 @@ const LABELS = {
     balance: 'Balance due',
     bank: 'Bank details',
     reduced: '※ reduced tax rate (8%)',
+    vatId: 'VAT ID',
+    unitPriceIncl: 'Unit price (incl. tax)',
+    amountIncl: 'Amount (incl. tax)',
+    inclFor: (p: string) => `Total at ${p}% (incl. tax)`,
+    ofWhichFor: (p: string, tax: string) => `of which ${tax} at ${p}%`,
+    grossIncl: 'Total (incl. tax)',
+    ofWhich: (tax: string) => `of which ${tax}`,
+    netExcl: 'Amount before tax',
+    reversal: 'Reversal',
     kinds: {
       license: 'Licence',
       usage: 'Azure usage',
@@ -105,6 +123,15 @@ const LABELS = {
     balance: 'Offener Betrag',
     bank: 'Bankverbindung',
     reduced: '※ ermäßigter Steuersatz',
+    vatId: 'USt-IdNr.',
+    unitPriceIncl: 'Einzelpreis (brutto)',
+    amountIncl: 'Betrag (brutto)',
+    inclFor: (p: string) => `Summe ${p} % (brutto)`,
+    ofWhichFor: (p: string, tax: string) => `darin ${tax} ${p} %`,
+    grossIncl: 'Gesamtbetrag (brutto)',
+    ofWhich: (tax: string) => `darin ${tax}`,
+    netExcl: 'Nettobetrag',
+    reversal: 'Storno',
     kinds: {
       license: 'Lizenz',
       usage: 'Azure-Nutzung',
@@ -140,6 +167,12 @@ export async function invoicePdf(invoice: InvoiceDetail, locale?: Locale): Promi
   const title = invoice.status === 'draft' ? t.draft : invoice.status === 'void' ? t.void : t.title;
   // Lines at the reduced rate carry the mark ※ (軽減税率対象), explained under the totals.
   const hasReduced = invoice.lines.some((l) => l.taxRate === 'reduced');
+  // Fixed texts in the document's language, from their stable codes (render time).
+  const wording = taxWording(invoice, lang);
+  const inclusive = invoice.pricesIncludeTax;
+  const tax = taxName(invoice.taxPolicy, lang);
+  const description = (l: InvoiceDetail['lines'][number]) =>
+    l.description.startsWith('Reversal of ') && l.sourceKey ? `${t.reversal}: ${l.sourceKey}` : l.description;
   return renderPdf(
     { title: `${t.title} ${invoice.number ?? ''}`.trim(), author: invoice.issuer.name, language: intl },
     (doc) => {
@@ -150,7 +183,7 @@ export async function invoicePdf(invoice: InvoiceDetail, locale?: Locale): Promi
       });
       const facts: [string, string][] = [[t.issuer, issuer.name ?? invoice.issuer.name]];
       if (issuer.registrationNumber) facts.push([t.registration, issuer.registrationNumber]);
-      if (issuer.vatId) facts.push(['VAT ID', issuer.vatId]);
+      if (issuer.vatId) facts.push([t.vatId, issuer.vatId]);
       facts.push([t.period, invoice.period]);
       if (invoice.issueDate) facts.push([t.issueDate, invoice.issueDate]);
       if (invoice.dueDate) facts.push([t.dueDate, invoice.dueDate]);
@@ -162,15 +195,15 @@ export async function invoicePdf(invoice: InvoiceDetail, locale?: Locale): Promi
           { header: t.item, width: 0.34 },
           { header: t.dates, width: 0.22 },
           { header: t.quantity, width: 0.08, align: 'right' },
-          { header: t.unitPrice, width: 0.12, align: 'right' },
-          { header: t.amount, width: 0.16, align: 'right' },
+          { header: inclusive ? t.unitPriceIncl : t.unitPrice, width: 0.12, align: 'right' },
+          { header: inclusive ? t.amountIncl : t.amount, width: 0.16, align: 'right' },
           { header: t.rate, width: 0.08, align: 'right' },
         ],
         invoice.lines.map((l) => {
           const rate = invoice.taxByRate.find((r) => r.rate === l.taxRate);
           const mark = l.taxRate === 'reduced' ? '※' : '';
           return [
-            `${mark}${l.description}\n${t.kinds[l.kind as keyof typeof t.kinds] ?? l.kind}`,
+            `${mark}${description(l)}\n${t.kinds[l.kind as keyof typeof t.kinds] ?? l.kind}`,
             dates(l.periodStart, l.periodEnd),
             l.quantity,
             l.unitPrice ? money(l.unitPrice) : '',
@@ -180,21 +213,39 @@ export async function invoicePdf(invoice: InvoiceDetail, locale?: Locale): Promi
         }),
       );
       const rows: [string, string, boolean?][] = [];
-      for (const r of invoice.taxByRate) {
-        rows.push([t.netFor(r.percent), money(r.net)]);
-        rows.push([t.taxFor(r.percent), money(r.tax)]);
+      if (inclusive) {
+        // 税込表示: per rate the tax-inclusive total and the tax it contains, then the total
+        for (const r of invoice.taxByRate) {
+          if (r.treatment !== 'taxable') {
+            rows.push([t.netFor(r.percent), money(r.net)]);
+            continue;
+          }
+          rows.push([t.inclFor(r.percent), money(r.gross)]);
+          rows.push([t.ofWhichFor(r.percent, tax), money(r.tax)]);
+        }
+        rows.push(
+          [t.grossIncl, money(invoice.gross), true],
+          [t.ofWhich(tax), money(invoice.tax)],
+          [t.netExcl, money(invoice.net)],
+        );
+      } else {
+        for (const r of invoice.taxByRate) {
+          rows.push([t.netFor(r.percent), money(r.net)]);
+          rows.push([t.taxFor(r.percent), money(r.tax)]);
+        }
+        rows.push(
+          [t.net, money(invoice.net)],
+          [t.tax, money(invoice.tax)],
+          [t.gross, money(invoice.gross), true],
+        );
       }
-      rows.push(
-        [t.net, money(invoice.net)],
-        [t.tax, money(invoice.tax)],
-        [t.gross, money(invoice.gross), true],
-      );
       if (invoice.paid !== '0')
         rows.push([t.paid, money(invoice.paid)], [t.balance, money(invoice.balance), true]);
       totals(doc, rows);
       doc.moveDown(1);
       if (hasReduced) paragraph(doc, t.reduced, { size: 8 });
-      for (const note of invoice.notes) paragraph(doc, note.text, { size: 8 });
+      if (wording.taxDisplay.statement) paragraph(doc, wording.taxDisplay.statement, { size: 8 });
+      for (const note of wording.notes) paragraph(doc, note.text, { size: 8 });
       if (issuer.bankDetails) {
         paragraph(doc, t.bank, { size: 10 });
         paragraph(doc, issuer.bankDetails);

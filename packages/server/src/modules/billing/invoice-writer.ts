@@ -46,6 +46,68 @@ export function computeTotals(
   });
 }
 
+/** The rows of a draft's run lines, positions from 1 (the explanation as an object). */
+export function draftLineRows(draft: RecipientDraft | null) {
+  return (draft?.lines ?? []).map((l, i) => ({
+    position: i + 1,
+    kind: l.kind,
+    source_key: l.sourceKey,
+    description: l.description,
+    subscription_id: l.subscriptionId,
+    entitlement_id: l.entitlementId,
+    product_id: l.productId,
+    period_start: l.periodStart || null,
+    period_end: l.periodEnd || null,
+    quantity: l.quantity,
+    unit_price: l.unitPrice ? l.unitPrice.toString() : null,
+    unrounded: l.unrounded.toString(),
+    amount: l.amount.toString(),
+    tax_rate: l.taxRate,
+    explanation: {
+      ...l.explanation,
+      proposedTotal: l.proposedTotal.toString(),
+      previouslyInvoiced: l.previouslyInvoiced.toString(),
+    } as Record<string, unknown>,
+  }));
+}
+
+/** A draft's header columns from its totals (tax by rate and notes as objects). */
+export function draftHeader(
+  profile: BillingProfile,
+  totals: ReturnType<typeof computeTotals>,
+  runId: string | null,
+) {
+  return {
+    net: totals.net.toString(),
+    tax: totals.tax.toString(),
+    gross: totals.gross.toString(),
+    tax_by_rate: storedRates(totals.taxResult),
+    tax_policy: totals.taxResult.policy,
+    prices_include_tax: profile.pricesIncludeTax,
+    locale: profile.invoiceLocale,
+    notes: totals.taxResult.notes,
+    run_id: runId,
+  };
+}
+
+/** True when a draft's stored run lines (in position order) are the rows to write. */
+export function sameLines(
+  current: readonly { source_key: string; amount: string; description: string; tax_rate: string }[],
+  rows: readonly { source_key: string; amount: string; description: string; tax_rate: string }[],
+  currency: string,
+): boolean {
+  return (
+    current.length === rows.length &&
+    current.every(
+      (c, i) =>
+        c.source_key === rows[i]!.source_key &&
+        Money.of(c.amount, currency).equals(Money.of(rows[i]!.amount, currency)) &&
+        c.description === rows[i]!.description &&
+        c.tax_rate === rows[i]!.tax_rate,
+    )
+  );
+}
+
 export type DraftOutcome = 'created' | 'updated' | 'unchanged' | 'removed' | 'none';
 
 /**
@@ -89,42 +151,13 @@ export async function writeDraft(
     await trx.deleteFrom('invoices').where('id', '=', existing.id).execute();
     return { outcome: 'removed', invoiceId: null, lines: 0 };
   }
-  const rows = (draft?.lines ?? []).map((l, i) => ({
-    position: i + 1,
-    kind: l.kind,
-    source_key: l.sourceKey,
-    description: l.description,
-    subscription_id: l.subscriptionId,
-    entitlement_id: l.entitlementId,
-    product_id: l.productId,
-    period_start: l.periodStart || null,
-    period_end: l.periodEnd || null,
-    quantity: l.quantity,
-    unit_price: l.unitPrice ? l.unitPrice.toString() : null,
-    unrounded: l.unrounded.toString(),
-    amount: l.amount.toString(),
-    tax_rate: l.taxRate,
-    explanation: JSON.stringify({
-      ...l.explanation,
-      proposedTotal: l.proposedTotal.toString(),
-      previouslyInvoiced: l.previouslyInvoiced.toString(),
-    }),
-  }));
+  const rows = draftLineRows(draft).map((r) => ({ ...r, explanation: JSON.stringify(r.explanation) }));
   const totals = computeTotals(profile, recipient, currency, [
     ...(draft?.lines ?? []),
     ...manual.map((m) => ({ amount: Money.of(m.amount, currency), taxRate: m.tax_rate })),
   ]);
-  const header = {
-    net: totals.net.toString(),
-    tax: totals.tax.toString(),
-    gross: totals.gross.toString(),
-    tax_by_rate: JSON.stringify(storedRates(totals.taxResult)),
-    tax_policy: totals.taxResult.policy,
-    prices_include_tax: profile.pricesIncludeTax,
-    locale: profile.invoiceLocale,
-    notes: JSON.stringify(totals.taxResult.notes),
-    run_id: input.runId,
-  };
+  const { tax_by_rate, notes, ...plain } = draftHeader(profile, totals, input.runId);
+  const header = { ...plain, tax_by_rate: JSON.stringify(tax_by_rate), notes: JSON.stringify(notes) };
   if (existing) {
     const current = await trx
       .selectFrom('invoice_lines')
@@ -133,15 +166,7 @@ export async function writeDraft(
       .where('kind', '<>', 'manual')
       .orderBy('position')
       .execute();
-    const same =
-      current.length === rows.length &&
-      current.every(
-        (c, i) =>
-          c.source_key === rows[i]!.source_key &&
-          Money.of(c.amount, currency).equals(Money.of(rows[i]!.amount, currency)) &&
-          c.description === rows[i]!.description &&
-          c.tax_rate === rows[i]!.tax_rate,
-      );
+    const same = sameLines(current, rows, currency);
     if (same) return { outcome: 'unchanged', invoiceId: existing.id, lines: 0 };
     await trx
       .deleteFrom('invoice_lines')

@@ -1,4 +1,11 @@
-import { Money } from '@cspc/core';
+import {
+  type DisplayedRate,
+  displayedRates,
+  type InvoiceLanguage,
+  Money,
+  taxInclusiveStatement,
+  taxNoteText,
+} from '@cspc/core';
 import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
@@ -66,7 +73,10 @@ export interface InvoiceDetail extends InvoiceSummary {
   locale: string;
   issuerDetails: Record<string, unknown>;
   recipientDetails: Record<string, unknown>;
+  /** Tax notes (reverse charge) by stable code, the text in the invoice's language. */
   notes: { code: string; text: string }[];
+  /** How the invoice prints its tax: amounts with or without tax, and the totals per rate worded. */
+  taxDisplay: TaxDisplay;
   lines: InvoiceLineView[];
   payments: {
     id: string;
@@ -78,6 +88,40 @@ export interface InvoiceDetail extends InvoiceSummary {
   }[];
   creditNotes: { id: string; number: string; gross: string; issueDate: string }[];
   voidReason: string | null;
+}
+
+export interface TaxDisplay {
+  /** True when line amounts and unit prices include tax (the issuer's `pricesIncludeTax`). */
+  linesIncludeTax: boolean;
+  /** Per rate: the total as printed (gross when tax-inclusive, else net), the tax, and the wording. */
+  byRate: DisplayedRate[];
+  /** The tax-inclusive statement printed on the invoice, or null. */
+  statement: string | null;
+}
+
+const INTL: Record<InvoiceLanguage, string> = { ja: 'ja-JP', en: 'en-US', de: 'de-DE' };
+
+/** The tax display and notes of an invoice in `language` (render time; the stored data stays by code). */
+export function taxWording(
+  invoice: Pick<InvoiceDetail, 'currency' | 'pricesIncludeTax' | 'taxPolicy' | 'taxByRate'> & {
+    notes: { code: string; text: string }[];
+  },
+  language: InvoiceLanguage,
+): { taxDisplay: TaxDisplay; notes: { code: string; text: string }[] } {
+  const format = (amount: string) => Money.of(amount, invoice.currency).format(INTL[language]);
+  return {
+    taxDisplay: {
+      linesIncludeTax: invoice.pricesIncludeTax,
+      byRate: displayedRates(invoice.taxByRate, {
+        pricesIncludeTax: invoice.pricesIncludeTax,
+        policy: invoice.taxPolicy,
+        language,
+        format,
+      }),
+      statement: invoice.pricesIncludeTax ? taxInclusiveStatement(invoice.taxPolicy, language) : null,
+    },
+    notes: invoice.notes.map((n) => ({ code: n.code, text: taxNoteText(n, invoice.taxPolicy, language) })),
+  };
 }
 
 export interface InvoiceFilter {
@@ -206,15 +250,27 @@ export async function getInvoice(db: Kysely<Database>, scope: Scope, id: string)
       .orderBy('created_at')
       .execute(),
   ]);
+  const head = summary(row, scope);
+  const wording = taxWording(
+    {
+      currency: head.currency,
+      pricesIncludeTax: row.prices_include_tax,
+      taxPolicy: row.tax_policy,
+      taxByRate: row.tax_by_rate,
+      notes: row.notes,
+    },
+    row.locale,
+  );
   return {
-    ...summary(row, scope),
+    ...head,
     taxPolicy: row.tax_policy,
     pricesIncludeTax: row.prices_include_tax,
     taxByRate: row.tax_by_rate,
     locale: row.locale,
     issuerDetails: row.issuer_snapshot,
     recipientDetails: row.recipient_snapshot,
-    notes: row.notes,
+    notes: wording.notes,
+    taxDisplay: wording.taxDisplay,
     voidReason: row.void_reason,
     lines: lines.map((l) => ({
       id: l.id,

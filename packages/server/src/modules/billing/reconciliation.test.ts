@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CostItem, csvCosts, matchCosts } from './reconciliation.ts';
+import { type CostItem, csvCosts, explainUnknownInvoices, matchCosts } from './reconciliation.ts';
 
 const lic = (key: string, amount: string, quantity = '10', unitPrice = '720'): CostItem => ({
   kind: 'license',
@@ -77,5 +77,49 @@ describe('csvCosts', () => {
       },
       { kind: 'usage', key: 'e1', currency: 'JPY', amount: '12.345678', quantity: null, unitPrice: null },
     ]);
+  });
+
+  it('explains recorded usage that cites an invoice Microsoft does not list, and only that', () => {
+    const ours: CostItem[] = [
+      {
+        kind: 'usage',
+        key: 'e1',
+        currency: 'JPY',
+        amount: '100',
+        quantity: null,
+        unitPrice: null,
+        invoiceNumbers: ['G1'],
+      },
+      {
+        kind: 'usage',
+        key: 'e2',
+        currency: 'JPY',
+        amount: '50',
+        quantity: null,
+        unitPrice: null,
+        invoiceNumbers: ['G2'],
+      },
+      { kind: 'usage', key: 'e3', currency: 'JPY', amount: '7', quantity: null, unitPrice: null },
+    ];
+    const items = matchCosts(ours, []);
+    const warnings = explainUnknownInvoices(items, ours, ['G2'], '2026-09');
+    expect(items.map((i) => [i.key, i.reason, i.note])).toEqual([
+      [
+        'e1',
+        'invoice_unknown_at_microsoft',
+        'Recorded as billed on Microsoft invoice G1, which the source does not list for 2026-09.',
+      ],
+      // G2 is Microsoft's: its usage is missing there, a real difference
+      ['e2', 'missing_at_microsoft', null],
+      // no invoice cited (unbilled usage): nothing to explain
+      ['e3', 'missing_at_microsoft', null],
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Microsoft's invoices for 2026-09 are G2, yet the usage recorded here cites G1:/,
+    );
+    expect(explainUnknownInvoices(matchCosts(ours.slice(1), []), ours.slice(1), ['G2'], '2026-09')).toEqual(
+      [],
+    );
   });
 });

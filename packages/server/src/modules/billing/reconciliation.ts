@@ -34,7 +34,9 @@ export type ReconciliationReason =
   | 'missing_at_microsoft'
   | 'price_differs'
   | 'quantity_differs'
-  | 'amount_differs';
+  | 'amount_differs'
+  /** Our usage was recorded as billed on a Microsoft invoice that Partner Center does not list. */
+  | 'invoice_unknown_at_microsoft';
 
 export interface CostItem {
   kind: 'license' | 'usage';
@@ -46,6 +48,8 @@ export interface CostItem {
   unitPrice: string | null;
   customerId?: string | null;
   description?: string;
+  /** Microsoft invoice numbers the recorded usage cites (imported billed usage). */
+  invoiceNumbers?: string[];
 }
 
 export interface ReconciliationItem {
@@ -59,6 +63,8 @@ export interface ReconciliationItem {
   microsoft: { amount: string; quantity: string | null; unitPrice: string | null } | null;
   /** Microsoft − ours. */
   difference: string;
+  /** Why, when the reason needs more than its code (e.g. the invoice Partner Center does not list). */
+  note: string | null;
 }
 
 export interface ReconciliationReport {
@@ -67,6 +73,8 @@ export interface ReconciliationReport {
   source: 'partner_center' | 'csv';
   invoices: { id: string; currency: string | null; totalCharges: string | null }[];
   items: ReconciliationItem[];
+  /** What keeps the report from being conclusive (e.g. no Microsoft invoice for the month). */
+  warnings: string[];
   summary: {
     currency: string;
     matched: number;
@@ -135,9 +143,52 @@ export function matchCosts(ours: CostItem[], microsoft: CostItem[]): Reconciliat
       ours: side(o),
       microsoft: side(m),
       difference: msAmount.minus(oursAmount).toString(),
+      note: null,
     });
   }
   return items;
+}
+
+/**
+ * Usage recorded here as billed on Microsoft invoices that the source does not list (imported
+ * billed usage — a file, or the demo's generated history — whose invoice Partner Center never
+ * issued): such an item is not "missing at Microsoft" by chance, it cites an invoice that is not
+ * there. It gets the reason `invoice_unknown_at_microsoft` and a note naming the invoice, and the
+ * report a warning. Pure.
+ */
+export function explainUnknownInvoices(
+  items: ReconciliationItem[],
+  ours: CostItem[],
+  microsoftInvoices: readonly string[],
+  period: string,
+): string[] {
+  const cited = new Map<string, Set<string>>();
+  for (const o of ours) {
+    if (!o.invoiceNumbers?.length) continue;
+    const id = `${o.kind}|${o.key}|${o.currency}`;
+    const set = cited.get(id) ?? new Set();
+    for (const n of o.invoiceNumbers) set.add(n);
+    cited.set(id, set);
+  }
+  const known = new Set(microsoftInvoices);
+  const unknown = new Set<string>();
+  for (const item of items) {
+    if (item.reason !== 'missing_at_microsoft') continue;
+    const numbers = [...(cited.get(`${item.kind}|${item.key}|${item.currency}`) ?? [])].sort();
+    if (numbers.length === 0 || numbers.some((n) => known.has(n))) continue;
+    item.reason = 'invoice_unknown_at_microsoft';
+    item.note = `Recorded as billed on Microsoft invoice ${numbers.join(', ')}, which the source does not list for ${period}.`;
+    for (const n of numbers) unknown.add(n);
+  }
+  if (unknown.size === 0) return [];
+  const cites = `the usage recorded here cites ${[...unknown].sort().join(', ')}`;
+  const why =
+    "that usage was imported (a file or the demo's generated history) rather than pulled from Partner Center, so it cannot be matched until Microsoft's invoice for it exists.";
+  return [
+    microsoftInvoices.length === 0
+      ? `There is no Microsoft invoice for ${period}, yet ${cites}: ${why}`
+      : `Microsoft's invoices for ${period} are ${[...microsoftInvoices].sort().join(', ')}, yet ${cites}: ${why}`,
+  ];
 }
 
 const monthRange = (period: string) => {
@@ -196,10 +247,19 @@ export async function recordedCosts(
       description: r.title,
     });
   }
-  const usage = await sql<{ entitlement_id: string; currency: string; cost: string; name: string | null }>`
-    SELECT d.entitlement_id, d.cost_currency AS currency, sum(d.cost)::text AS cost, min(us.description) AS name
+  const usage = await sql<{
+    entitlement_id: string;
+    currency: string;
+    cost: string;
+    name: string | null;
+    invoices: string | null;
+  }>`
+    SELECT d.entitlement_id, d.cost_currency AS currency, sum(d.cost)::text AS cost, min(us.description) AS name,
+      string_agg(DISTINCT nullif(cd.invoice_number, ''), ',') AS invoices
     FROM usage_daily d
     LEFT JOIN usage_subscriptions us ON us.entitlement_id = d.entitlement_id
+    LEFT JOIN usage_customer_days cd ON cd.customer_id = d.customer_id AND cd.usage_date = d.usage_date
+      AND cd.billing_currency = d.billing_currency AND cd.kind = 'billed'
     WHERE d.seller_id = ${providerId} AND d.usage_date >= ${from}::date AND d.usage_date < ${to}::date
     GROUP BY d.entitlement_id, d.cost_currency`.execute(db);
   for (const r of usage.rows) {
@@ -211,6 +271,7 @@ export async function recordedCosts(
       quantity: null,
       unitPrice: null,
       description: r.name ? `Azure: ${r.name}` : `Azure subscription ${r.entitlement_id}`,
+      ...(r.invoices ? { invoiceNumbers: r.invoices.split(',') } : {}),
     });
   }
   return items;
@@ -389,12 +450,19 @@ export async function reconcileWithPartnerCenter(
   const ms = await microsoftCosts(await clientFor(providerId), period);
   const ours = await recordedCosts(db, providerId, period);
   const items = matchCosts(ours, ms.items);
+  const warnings = explainUnknownInvoices(
+    items,
+    ours,
+    ms.invoices.map((i) => i.id),
+    period,
+  );
   return {
     providerId,
     period,
     source: 'partner_center',
     invoices: ms.invoices,
     items,
+    warnings,
     summary: summarise(items),
   };
 }
@@ -410,12 +478,15 @@ export async function reconcileWithCsv(
   const ms = await csvCosts(csv, period);
   const ours = await recordedCosts(db, providerId, period);
   const items = matchCosts(ours, ms.items);
+  // a file without invoice numbers says nothing about which invoices exist
+  const warnings = ms.invoices.length > 0 ? explainUnknownInvoices(items, ours, ms.invoices, period) : [];
   return {
     providerId,
     period,
     source: 'csv',
     invoices: ms.invoices.map((id) => ({ id, currency: null, totalCharges: null })),
     items,
+    warnings,
     summary: summarise(items),
   };
 }

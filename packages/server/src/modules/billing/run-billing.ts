@@ -4,14 +4,16 @@ import { type Scope, SYSTEM_ACTOR } from '../../auth/scope.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { billingErrors } from './billing.errors.ts';
+import { type BatchRecipient, writeDraftBatch } from './draft-batch.ts';
 import { dateIn, issueDraft, type Party, writeDraft } from './invoice-writer.ts';
 import { type BillingProfile, loadProfile } from './profiles.ts';
 import { type BillingMonth, billingMonth, discountRules, draftsFor, loadSources } from './sources.ts';
 
 /**
- * A billing run: one seller, one month, every recipient (its direct buyers) in its own
- * transaction. Idempotent and resumable: each recipient's transaction makes its drafts equal to
- * what is still to invoice (unchanged drafts are not touched), so a run killed half-way and started
+ * A billing run: one seller, one month, every recipient (its direct buyers) under its own advisory
+ * lock — a run writing drafts commits recipients in chunks of CHUNK (draft-batch.ts), a run that
+ * issues one recipient per transaction. Idempotent and resumable: each transaction makes its
+ * recipients' drafts equal to what is still to invoice (unchanged drafts are not touched), so a run killed half-way and started
  * again — it resumes the open run of the same seller and month — ends with the same invoices, no
  * duplicates; numbers are taken only when a draft is issued, under the sequence row's lock.
  */
@@ -49,6 +51,9 @@ export interface RunResult {
 }
 
 export class SimulatedCrash extends Error {}
+
+/** Recipients written per transaction by a run that does not issue. */
+const CHUNK = 100;
 
 function systemScope(organizationId: string): Scope {
   return {
@@ -193,11 +198,54 @@ export async function runBilling(
         }
       }
     };
+    // A run writing drafts takes recipients in chunks, one transaction each (draft-batch.ts).
+    const workChunks = async () => {
+      while (!stopped && next < recipientIds.length) {
+        if (input.crashAfter !== undefined && next >= input.crashAfter) {
+          throw new SimulatedCrash('simulated crash');
+        }
+        const end = Math.min(recipientIds.length, next + CHUNK, input.crashAfter ?? Number.POSITIVE_INFINITY);
+        const chunk = recipientIds.slice(next, end);
+        next = end;
+        const batch: BatchRecipient[] = [];
+        for (const recipientId of chunk) {
+          const source = sources.get(recipientId);
+          const party = parties.get(recipientId);
+          if (!party) continue;
+          for (const s of source?.skipped ?? []) result.skipped.push({ recipientId, ...s });
+          try {
+            batch.push({ party, drafts: source ? draftsFor(source, month, rules) : [] });
+          } catch (error) {
+            if (!(error instanceof BillingError)) throw error;
+            result.errors.push({ recipientId, code: error.code, message: error.message });
+            done++;
+          }
+        }
+        const written = await writeDraftBatch(db, { profile, month, runId: run.id, recipients: batch });
+        for (const w of written) {
+          if (w.error) {
+            result.errors.push({ recipientId: w.recipientId, code: w.error.code, message: w.error.message });
+          }
+          for (const o of w.outcomes) {
+            if (o.outcome === 'created') result.invoicesCreated++;
+            if (o.outcome === 'updated') result.invoicesUpdated++;
+            if (o.outcome === 'unchanged') result.invoicesUnchanged++;
+            if (o.outcome === 'removed') result.invoicesRemoved++;
+            result.linesWritten += o.lines;
+          }
+          done++;
+        }
+        if (done - lastProgress >= 500) {
+          lastProgress = done;
+          await progress(db, run.id, done, result);
+        }
+      }
+    };
     // Issuing runs one recipient at a time, so numbers follow the recipients' order.
     const parallel = input.issue ? 1 : Math.max(1, input.concurrency ?? 4);
     const worker = async () => {
       try {
-        await work();
+        await (input.issue ? work() : workChunks());
       } catch (error) {
         stopped = true;
         throw error;

@@ -2,19 +2,20 @@ import {
   type BillingCycle,
   BillingError,
   type DiscountRule,
-  dateInZone,
   diffLines,
   type InvoicedSource,
   type InvoiceLineDraft,
   isBillingCycle,
   isTermDuration,
   type LicenseTerm,
+  type MeteredService,
   Money,
   Period,
   type ProposedLine,
   parsePlainDate,
   proposeDiscountLines,
   proposeLicenseLines,
+  proposeMeteredLines,
   proposeOneTimeLine,
   proposeServiceLines,
   proposeUsageLines,
@@ -26,6 +27,7 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { BillingProfile } from './profiles.ts';
+import { dayInZone } from './zone-days.ts';
 
 /**
  * Reads what an issuer's invoices are made of — subscription events priced at the issuer's tier,
@@ -70,7 +72,11 @@ interface EventRow {
   sub_billing_cycle: string;
   sub_term_start: string | null;
   time_zone: string;
+  unit: string | null;
 }
+
+/** Metered quantities of usage-billed own services: subscription → month (YYYY-MM) → total. */
+type MeteredUsage = Map<string, Map<string, { quantity: string; records: number }>>;
 
 export interface RecipientSources {
   recipientId: string;
@@ -108,10 +114,11 @@ export async function loadSources(
       e.status_after, e.term, e.billing_cycle, e.term_start::text AS term_start,
       p.unit_price::text AS unit_price, p.currency, p.buyer_id,
       s.kind AS sub_kind, s.title, s.product_id, s.term AS sub_term, s.billing_cycle AS sub_billing_cycle,
-      s.term_start::text AS sub_term_start, o.time_zone
+      s.term_start::text AS sub_term_start, o.time_zone, op.unit
     FROM subscription_events e
     JOIN subscriptions s ON s.id = e.subscription_id
     JOIN organizations o ON o.id = s.seller_id
+    LEFT JOIN own_products op ON op.id = s.own_product_id
     LEFT JOIN subscription_event_prices p ON p.event_id = e.id AND p.seller_id = ${issuerId}
     WHERE e.subscription_id IN (
       SELECT e2.subscription_id FROM subscription_event_prices p2
@@ -119,9 +126,28 @@ export async function loadSources(
       WHERE p2.seller_id = ${issuerId} ${recipientFilter})
       AND e.effective_at < ${new Date(`${month.to}T00:00:00Z`).toISOString()}::timestamptz + interval '1 day'
     ORDER BY e.subscription_id, e.effective_at, e.id`.execute(db);
+  // Metered usage of the issuer's usage-billed own services, per subscription and month (arrears).
+  const metered: MeteredUsage = new Map();
+  const records = await sql<{ subscription_id: string; month: string; quantity: string; records: number }>`
+    SELECT r.subscription_id, to_char(r.usage_date, 'YYYY-MM') AS month, sum(r.quantity)::text AS quantity,
+      count(*)::int AS records
+    FROM service_usage_records r
+    JOIN subscriptions s ON s.id = r.subscription_id
+    WHERE s.kind = 'own_product' AND s.billing_cycle = 'usage'
+      AND r.usage_date < ${month.to}::date
+      AND r.subscription_id IN (
+        SELECT e2.subscription_id FROM subscription_event_prices p2
+        JOIN subscription_events e2 ON e2.id = p2.event_id
+        WHERE p2.seller_id = ${issuerId} ${recipientFilter})
+    GROUP BY r.subscription_id, to_char(r.usage_date, 'YYYY-MM')`.execute(db);
+  for (const r of records.rows) {
+    const months = metered.get(r.subscription_id) ?? new Map();
+    months.set(r.month, { quantity: r.quantity, records: r.records });
+    metered.set(r.subscription_id, months);
+  }
   let current: EventRow[] = [];
   const flush = () => {
-    if (current.length > 0) addSubscription(current, get, month);
+    if (current.length > 0) addSubscription(current, get, month, metered);
     current = [];
   };
   for (const row of events.rows) {
@@ -203,18 +229,73 @@ export async function loadSources(
 
 const MAX_DATE = '9999-12-31';
 
+/**
+ * Date arithmetic memoised across a run (10,000s of subscriptions share a few hundred term starts):
+ * Temporal dates are immutable, so one parsed value serves every subscription. Bounded caches.
+ */
+const knownZones = new Set<string>();
+const parsedDates = new Map<string, Temporal.PlainDate>();
+const termEnds = new Map<string, string>();
+
+function plainDate(text: string): Temporal.PlainDate {
+  let date = parsedDates.get(text);
+  if (!date) {
+    date = parsePlainDate(text);
+    if (parsedDates.size >= 20_000) parsedDates.clear();
+    parsedDates.set(text, date);
+  }
+  return date;
+}
+
+const monthPeriods = new Map<string, Period>();
+
+/** The Period of a 'YYYY-MM' (one object per month, so core can memoise its wording). */
+function monthPeriodOf(period: string): Period {
+  let p = monthPeriods.get(period);
+  if (!p) {
+    p = Period.parse(period);
+    if (monthPeriods.size >= 1_000) monthPeriods.clear();
+    monthPeriods.set(period, p);
+  }
+  return p;
+}
+
+/** The first day after a term starting `termStart` (exclusive end), 'YYYY-MM-DD'. */
+function termEndOf(termStart: string, duration: TermDuration): string {
+  const key = `${termStart}|${duration}`;
+  let end = termEnds.get(key);
+  if (end === undefined) {
+    end = plainDate(termStart)
+      .add({ months: duration === 'P1M' ? 1 : duration === 'P1Y' ? 12 : 36 })
+      .toString();
+    if (termEnds.size >= 20_000) termEnds.clear();
+    termEnds.set(key, end);
+  }
+  return end;
+}
+
 /** Turns one subscription's events (in effective order) into licence terms or own-service lines. */
-function addSubscription(rows: EventRow[], get: (id: string) => RecipientSources, month: BillingMonth): void {
+function addSubscription(
+  rows: EventRow[],
+  get: (id: string) => RecipientSources,
+  month: BillingMonth,
+  metered: MeteredUsage,
+): void {
   const first = rows[0]!;
   const buyer = rows.find((r) => r.buyer_id !== null)?.buyer_id;
   if (!buyer) return;
   const recipient = get(buyer);
   const subscriptionId = first.subscription_id;
-  const until = parsePlainDate(month.to);
-  const dayOf = (r: EventRow) => dateInZone(Temporal.Instant.from(r.effective_at.toISOString()), r.time_zone);
+  const until = plainDate(month.to);
+  const dayOf = (r: EventRow) => dayInZone(r.effective_at.getTime(), r.time_zone);
   try {
+    // An unknown time zone skips the subscription (as the first event's day would), checked once per zone.
+    if (!knownZones.has(first.time_zone)) {
+      dayOf(first);
+      knownZones.add(first.time_zone);
+    }
     if (first.sub_kind === 'own_product') {
-      addOwnService(rows, recipient, until, dayOf);
+      addOwnService(rows, recipient, until, dayOf, metered);
       return;
     }
     if (first.sub_kind !== 'license') return; // Azure plans are billed through their usage
@@ -222,10 +303,10 @@ function addSubscription(rows: EventRow[], get: (id: string) => RecipientSources
     let term: LicenseTerm | null = null;
     let termEnd = MAX_DATE;
     let quantity = 0;
+    let termStartText = '';
     for (const row of rows) {
-      const day = dayOf(row);
       const termStart = row.term_start ?? row.sub_term_start;
-      if (TERM_STARTS.has(row.kind) && termStart && (!term || term.termStart.toString() !== termStart)) {
+      if (TERM_STARTS.has(row.kind) && termStart && (!term || termStartText !== termStart)) {
         const duration = row.term ?? row.sub_term;
         const cycle = row.billing_cycle ?? row.sub_billing_cycle;
         if (
@@ -249,21 +330,21 @@ function addSubscription(rows: EventRow[], get: (id: string) => RecipientSources
           subscriptionId,
           title: row.title,
           productId: row.product_id,
-          termStart: parsePlainDate(termStart),
+          termStart: plainDate(termStart),
           term: duration as TermDuration,
           billingCycle: cycle as BillingCycle,
           quantity: row.quantity_after,
           unitPrice: Money.of(row.unit_price, row.currency.trim()),
           events: [],
         };
-        termEnd = term.termStart
-          .add({ months: duration === 'P1M' ? 1 : duration === 'P1Y' ? 12 : 36 })
-          .toString();
+        termStartText = termStart;
+        termEnd = termEndOf(termStart, duration as TermDuration);
         quantity = row.quantity_after;
         terms.push(term);
         continue;
       }
       if (!term) continue;
+      const day = dayOf(row);
       const effective = Temporal.PlainDate.compare(day, term.termStart) < 0 ? term.termStart : day;
       if (effective.toString() >= termEnd) continue;
       const events = term.events as QuantityEvent[];
@@ -294,6 +375,7 @@ function addOwnService(
   recipient: RecipientSources,
   until: Temporal.PlainDate,
   dayOf: (r: EventRow) => Temporal.PlainDate,
+  metered: MeteredUsage,
 ): void {
   const start = rows.find((r) => TERM_STARTS.has(r.kind) && r.unit_price !== null);
   if (!start) return;
@@ -312,6 +394,19 @@ function addOwnService(
   if (cycle === 'one_time') {
     const line = proposeOneTimeLine(base, { until });
     if (line) recipient.services.push(line);
+    return;
+  }
+  if (cycle === 'usage') {
+    // Billed in arrears from the recorded quantities (usage-records.ts), one line per month.
+    const service: MeteredService = {
+      subscriptionId: start.subscription_id,
+      title: start.title,
+      productId: start.product_id,
+      unit: start.unit ?? 'unit',
+      unitPrice,
+      months: metered.get(start.subscription_id) ?? new Map(),
+    };
+    recipient.services.push(...proposeMeteredLines(service, { until }));
     return;
   }
   if (cycle === 'monthly' && duration === 'none') {
@@ -355,7 +450,7 @@ export function draftsFor(
   month: BillingMonth,
   discounts: readonly DiscountRule[],
 ): RecipientDraft[] {
-  const until = parsePlainDate(month.to);
+  const until = plainDate(month.to);
   const byCurrency = new Map<string, ProposedLine[]>();
   const add = (line: ProposedLine) => {
     const list = byCurrency.get(line.amount.currency) ?? [];
@@ -366,7 +461,7 @@ export function draftsFor(
     for (const line of proposeLicenseLines(term, { until })) add(line);
   }
   for (const line of sources.services) add(line);
-  const monthPeriod = Period.parse(month.period);
+  const monthPeriod = monthPeriodOf(month.period);
   for (const [currency, rows] of sources.usage) {
     for (const line of proposeUsageLines(rows, monthPeriod, { currency })) add(line);
   }
