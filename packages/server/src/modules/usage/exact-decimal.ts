@@ -22,10 +22,11 @@ function pow10(n: number): bigint {
  * an optional exponent.
  */
 export function parseExact(text: string): Exact {
-  const t = text.trim();
+  const t = text.charCodeAt(0) === 32 || text.charCodeAt(text.length - 1) === 32 ? text.trim() : text;
   let exponent = 0;
   let body = t;
-  const e = t.search(/[eE]/);
+  let e = t.indexOf('e');
+  if (e < 0) e = t.indexOf('E');
   if (e >= 0) {
     exponent = Number(t.slice(e + 1));
     body = t.slice(0, e);

@@ -184,7 +184,9 @@ export class LineRouter implements RecordRouter {
   readonly #routed: Routed = { prefix: '', staged: false };
   /** The customer-day being read and its groups. */
   #day: DayTotals | null = null;
-  readonly #groups = new Map<string, GroupTotals>();
+  /** The day's groups by rate, meter category and Azure subscription (keys are shared strings). */
+  readonly #groups = new Map<Rate, Map<string, Map<string, GroupTotals>>>();
+  readonly #listFactors = new Map<string, Exact>();
   #needsMerge = false;
 
   constructor(options: LineRouterOptions) {
@@ -214,12 +216,18 @@ export class LineRouter implements RecordRouter {
     const prices = this.#pricesOf(hit.rate);
     const quantity = parseExact(encoded.quantity);
     const cost = parseExact(encoded.cost);
-    const list =
-      encoded.list && times(times(parseExact(encoded.list[0]), quantity), parseExact(encoded.list[1]));
-    const sale = plus(times(prices.costFactor, cost), times(prices.listFactor, list ?? ZERO));
+    const list = encoded.list && times(this.#listFactor(encoded.list[0], encoded.list[1]), quantity);
+    // Rates sell on cost or on the list: one of the two terms is usually zero.
+    const onCost = prices.costFactor.m === 0n ? null : times(prices.costFactor, cost);
+    const onList = prices.listFactor.m === 0n || list === null ? null : times(prices.listFactor, list);
+    const sale = onCost && onList ? plus(onCost, onList) : (onCost ?? onList ?? ZERO);
 
-    const groupKey = `${encoded.entitlementId}|${encoded.combo.meter_category}|${hit.rate.id}`;
-    let group = this.#groups.get(groupKey);
+    let byCategory = this.#groups.get(hit.rate);
+    if (byCategory === undefined) this.#groups.set(hit.rate, (byCategory = new Map()));
+    let bySubscription = byCategory.get(encoded.combo.meter_category);
+    if (bySubscription === undefined)
+      byCategory.set(encoded.combo.meter_category, (bySubscription = new Map()));
+    let group = bySubscription.get(encoded.entitlementId);
     if (group === undefined) {
       group = {
         entitlementId: encoded.entitlementId,
@@ -230,7 +238,7 @@ export class LineRouter implements RecordRouter {
         list: { m: 0n, s: 0 },
         lines: 0,
       };
-      this.#groups.set(groupKey, group);
+      bySubscription.set(encoded.entitlementId, group);
     }
     addInto(group.quantity, quantity);
     addInto(group.cost, cost);
@@ -291,13 +299,31 @@ export class LineRouter implements RecordRouter {
     if (day === null || this.#groups.size === 0) return;
     const spool = day.staged ? this.#o.stagedGroups : this.#o.groups;
     const head = `${day.customerId},${day.usageDate},${day.billingCurrency},`;
-    for (const g of this.#groups.values()) {
+    for (const g of this.#dayGroups()) {
       spool.writeText(
         `${head}${g.entitlementId},${quote(g.meterCategory)},${g.rateId},${exactText(g.quantity)},${exactText(g.cost)},${exactText(g.list)},${g.lines}\n`,
       );
     }
     this.#groups.clear();
     day.grouped = true;
+  }
+
+  /** UnitPrice × PCToBCExchangeRate, per distinct pair (a few per meter and month). */
+  #listFactor(unitPrice: string, exchangeRate: string): Exact {
+    const key = `${unitPrice}|${exchangeRate}`;
+    let factor = this.#listFactors.get(key);
+    if (factor === undefined) {
+      factor = times(parseExact(unitPrice), parseExact(exchangeRate));
+      if (this.#listFactors.size > 100_000) this.#listFactors.clear();
+      this.#listFactors.set(key, factor);
+    }
+    return factor;
+  }
+
+  *#dayGroups(): Generator<GroupTotals> {
+    for (const byCategory of this.#groups.values()) {
+      for (const bySubscription of byCategory.values()) yield* bySubscription.values();
+    }
   }
 
   #pricesOf(rate: Rate) {
