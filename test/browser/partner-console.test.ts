@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { orderServices } from '../../packages/server/src/modules/orders/order-services.ts';
 import { presetDemoCatalog } from '../../packages/server/src/modules/price-books/demo-price-books.ts';
 import {
   type RunningEmulator,
@@ -20,7 +21,7 @@ import {
   translationKeys,
   visible,
 } from './browser.ts';
-import { capturePartnerScreenshots } from './screenshots.ts';
+import { captureAdminScreenshots, capturePartnerScreenshots } from './screenshots.ts';
 
 // The partner console (#10): usage, subscriptions, orders and the order wizard, quotes, catalog
 // and the dashboard, as a provider admin and as a reseller admin, in English and Japanese.
@@ -35,6 +36,11 @@ let srv: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+
+interface PcRef {
+  customerId: string | null;
+  subscriptionId: string;
+}
 
 interface Item {
   id: string;
@@ -379,6 +385,30 @@ describe('screenshots', () => {
     await mkdir(outDir, { recursive: true });
     const files = await capturePartnerScreenshots({ browser, baseUrl: srv.url, outDir });
     expect(files.length).toBe(12);
+  });
+
+  it('captures the main screens of settings, branding and reconciliation', async () => {
+    const target =
+      process.env.CSPC_UPDATE_SCREENSHOTS === '1'
+        ? '../../docs/screenshots/'
+        : '../../test-results/screenshots/';
+    const outDir = fileURLToPath(new URL(target, import.meta.url));
+    await mkdir(outDir, { recursive: true });
+    // Seats added directly in Partner Center, for the drift report to find.
+    const subs = await listAs<Item & { quantity: number; partnerCenter: PcRef | null }>(
+      PROVIDER_ADMIN,
+      '/api/v1/subscriptions?status=active&kind=license&limit=100',
+    );
+    const sub = subs.find((s) => !s.locked && s.partnerCenter?.customerId)!;
+    expect(sub).toBeDefined();
+    const pc = await orderServices(srv.deps).partnerCenter.clientFor(srv.demo!.organizations.provider!);
+    const { customerId, subscriptionId } = sub.partnerCenter!;
+    const current = await pc.subscriptions.get(customerId!, subscriptionId);
+    await pc.subscriptions.setQuantity(customerId!, current, sub.quantity + 2, {
+      operationKey: 'browser-test:screenshot-drift',
+    });
+    const files = await captureAdminScreenshots({ browser, baseUrl: srv.url, outDir });
+    expect(files.length).toBe(5);
   });
 });
 
