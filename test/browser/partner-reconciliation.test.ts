@@ -6,6 +6,8 @@ import {
   type RunningEmulator,
   startEmulator,
 } from '../../packages/server/src/partner-center/emulator/server.ts';
+// Microsoft's daily-rated-usage reconciliation file, in its documented column order.
+import { RECON_CSV_COLUMNS as USAGE_COLUMNS } from '../../packages/server/src/partner-center/emulator/usage-generator.ts';
 import { json, loginAs } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { assertWebBuilt, launchBrowser, newContext, readText, signIn, text, visible } from './browser.ts';
@@ -18,63 +20,6 @@ import { assertWebBuilt, launchBrowser, newContext, readText, signIn, text, visi
 const PROVIDER_ADMIN = 'admin@demo-distributor.test';
 const RESELLER_ADMIN = 'admin@reseller-a.test';
 const FAILURES = fileURLToPath(new URL('../../test-results/browser', import.meta.url));
-
-// Microsoft's daily-rated-usage reconciliation file, in its documented column order
-// (/work/shared/partner-center/API.md §6.4.4).
-const USAGE_COLUMNS = [
-  'PartnerId',
-  'PartnerName',
-  'CustomerId',
-  'CustomerName',
-  'CustomerDomainName',
-  'CustomerCountry',
-  'MpnId',
-  'Tier2MpnId',
-  'InvoiceNumber',
-  'ProductId',
-  'SkuId',
-  'AvailabilityId',
-  'SkuName',
-  'ProductName',
-  'PublisherName',
-  'PublisherId',
-  'SubscriptionDescription',
-  'SubscriptionId',
-  'ChargeStartDate',
-  'ChargeEndDate',
-  'UsageDate',
-  'MeterType',
-  'MeterCategory',
-  'MeterId',
-  'MeterSubCategory',
-  'MeterName',
-  'MeterRegion',
-  'Unit',
-  'ResourceLocation',
-  'ConsumedService',
-  'ResourceGroup',
-  'ResourceURI',
-  'ChargeType',
-  'UnitPrice',
-  'Quantity',
-  'UnitType',
-  'BillingPreTaxTotal',
-  'BillingCurrency',
-  'PricingPreTaxTotal',
-  'PricingCurrency',
-  'ServiceInfo1',
-  'ServiceInfo2',
-  'Tags',
-  'AdditionalInfo',
-  'EffectiveUnitPrice',
-  'PCToBCExchangeRate',
-  'PCToBCExchangeRateDate',
-  'EntitlementId',
-  'EntitlementDescription',
-  'PartnerEarnedCreditPercentage',
-  'CreditPercentage',
-  'CreditType',
-];
 
 function usageCsv(rows: Record<string, string>[]): string {
   const cell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
