@@ -223,10 +223,15 @@ export class LineRouter implements RecordRouter {
     const sale = onCost && onList ? plus(onCost, onList) : (onCost ?? onList ?? ZERO);
 
     let byCategory = this.#groups.get(hit.rate);
-    if (byCategory === undefined) this.#groups.set(hit.rate, (byCategory = new Map()));
+    if (byCategory === undefined) {
+      byCategory = new Map();
+      this.#groups.set(hit.rate, byCategory);
+    }
     let bySubscription = byCategory.get(encoded.combo.meter_category);
-    if (bySubscription === undefined)
-      byCategory.set(encoded.combo.meter_category, (bySubscription = new Map()));
+    if (bySubscription === undefined) {
+      bySubscription = new Map();
+      byCategory.set(encoded.combo.meter_category, bySubscription);
+    }
     let group = bySubscription.get(encoded.entitlementId);
     if (group === undefined) {
       group = {
