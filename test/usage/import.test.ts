@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../packages/server/src/auth/scope.ts';
-import type { DatabaseHandle } from '../../packages/server/src/db/database.ts';
+import { type DatabaseHandle, openDatabase } from '../../packages/server/src/db/database.ts';
 import { splitRecord } from '../../packages/server/src/modules/usage/csv-scanner.ts';
 import { importUsageCsv } from '../../packages/server/src/modules/usage/import-usage.ts';
 import { recordsToCsv } from '../../packages/server/src/modules/usage/records-to-csv.ts';
@@ -282,6 +282,22 @@ describe('idempotence, revisions, supersession', () => {
     });
     expect(Number(groups.rows[0]!.lines)).toBe(may.length);
     expect(Number(groups.rows[0]!.duplicates)).toBe(0);
+  });
+});
+
+describe('connections', () => {
+  // The import reads price books and stored days beside its own COPY. Those reads must not wait for
+  // a pooled connection: every one of them may be held by requests (or imports waiting for the
+  // provider's lock). With a pool of one, a pooled side read would wait forever.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('imports with a pool of one connection', async () => {
+    const single = await openDatabase({ databaseUrl: database.url!, dataDir: null, poolSize: 1 });
+    try {
+      const rows = rowsFor([CUSTOMERS.a], '2025-06-01', 2);
+      const result = await importText(single, provider, await csvText(rows));
+      expect(result.linesLoaded).toBe(rows.length);
+    } finally {
+      await single.close();
+    }
   });
 });
 

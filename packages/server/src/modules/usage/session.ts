@@ -12,7 +12,7 @@ import {
   type QueryResult,
   CompiledQuery as RawQuery,
 } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseHandle } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
@@ -82,7 +82,7 @@ export async function withUsageSession<T>(
   target: UsageTarget,
   work: (session: UsageSession) => Promise<T>,
 ): Promise<T> {
-  if (isHandle(target) && target.pool) return withPgSession(target.pool, target.db, work);
+  if (isHandle(target) && target.pool) return withPgSession(target.pool, work);
   if (isHandle(target) && target.pglite) {
     return target.pglite.transaction((tx) => work(pgliteSession(tx)));
   }
@@ -92,13 +92,22 @@ export async function withUsageSession<T>(
 
 type Runner = (sql: string, params: readonly unknown[]) => Promise<{ rows: unknown[]; affected: number }>;
 
-async function withPgSession<T>(
-  pool: pg.Pool,
-  pooled: Kysely<Database>,
-  work: (session: UsageSession) => Promise<T>,
-): Promise<T> {
+async function withPgSession<T>(pool: pg.Pool, work: (session: UsageSession) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // Reads beside a running COPY use a connection of their own, opened on first use and never taken
+  // from the pool: imports waiting for the provider's lock may hold every pooled connection.
+  const side: { client: Promise<pg.Client> | null } = { client: null };
+  const sideRun: Runner = async (sql, params) => {
+    side.client ??= (async () => {
+      const c = new pg.Client(pool.options);
+      c.on('error', () => undefined); // a dropped idle side connection fails its next query instead
+      await c.connect();
+      return c;
+    })();
+    const result = await (await side.client).query(sql, params as unknown[]);
+    return { rows: result.rows, affected: result.rowCount ?? 0 };
+  };
   try {
     await client.query('BEGIN');
     const run: Runner = async (sql, params) => {
@@ -113,10 +122,7 @@ async function withPgSession<T>(
         await pipeline(Readable.from(chunks), stream, options.signal ? { signal: options.signal } : {});
       },
       db: sessionKysely(run),
-      side: {
-        db: pooled,
-        query: async (sql, params = []) => (await pool.query(sql, params as unknown[])).rows,
-      },
+      side: { db: sessionKysely(sideRun), query: runnerMethods(sideRun).query },
     };
     const result = await work(session);
     await client.query('COMMIT');
@@ -130,6 +136,8 @@ async function withPgSession<T>(
     throw error;
   } finally {
     client.release(broken);
+    const opened = await side.client?.catch(() => null);
+    await opened?.end().catch(() => undefined);
   }
 }
 
