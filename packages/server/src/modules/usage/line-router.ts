@@ -179,7 +179,7 @@ export class LineRouter implements RecordRouter {
   readonly days = new Map<string, DayTotals>();
   readonly #o: LineRouterOptions;
   readonly #stored = new Map<string, Set<string>>();
-  readonly #prices = new WeakMap<Rate, { columns: string; costFactor: Exact; listFactor: Exact }>();
+  readonly #prices = new WeakMap<Rate, { costFactor: Exact; listFactor: Exact }>();
   readonly #constant: string;
   readonly #routed: Routed = { prefix: '', staged: false };
   /** The customer-day being read and its groups. */
@@ -254,7 +254,7 @@ export class LineRouter implements RecordRouter {
     routed.staged = day.staged;
     routed.prefix =
       this.#prefix(encoded, line) +
-      `${prices.columns}${list ? exactText(list) : ''},${exactText(sale)},${hit.rate.tiers.at(-1)!.currency},`;
+      `${hit.rate.id},${list ? exactText(list) : ''},${exactText(sale)},${hit.rate.tiers.at(-1)!.currency},`;
     return routed;
   }
 
@@ -336,7 +336,6 @@ export class LineRouter implements RecordRouter {
     if (prices === undefined) {
       const last = rate.tiers.at(-1)!;
       prices = {
-        columns: `${rate.id},`,
         costFactor: parseExact(last.saleCostFactor),
         listFactor: parseExact(last.saleListFactor),
       };

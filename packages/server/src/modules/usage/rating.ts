@@ -246,7 +246,7 @@ export class UsageRater {
 const ALL_RULES_FROM = parsePlainDate('1900-01-01');
 
 /** The organisation data rating needs for these customers: currency and direct seller. */
-export async function customerInfo(
+async function customerInfo(
   db: Kysely<Database>,
   ids: readonly string[],
 ): Promise<Map<string, CustomerInfo>> {

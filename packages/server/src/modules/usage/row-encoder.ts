@@ -130,19 +130,10 @@ export function isDecimal(text: string): boolean {
 
 /**
  * A rating combination: lines of one customer, meter category, billing currency, with or without a
- * known list price (and one meter, when a price rule names it; '' otherwise). Numbered while the
- * file streams by; rates are found per combination, and daily aggregates are built per combination.
+ * known list price (and one meter, when a price rule names it; '' otherwise). One object per
+ * combination for the whole file: the rater keeps its last rated stretch of days on it.
  */
-export interface Combo extends Rateable {
-  id: number;
-  customer_id: string;
-  meter_id: string;
-  meter_category: string;
-  has_list: boolean;
-  billing_currency: string;
-  first_date: string;
-  last_date: string;
-}
+export type Combo = Rateable;
 
 /** The last value seen in one column and what it was read as (consecutive lines repeat a lot). */
 interface LastValue<T> {
@@ -398,18 +389,14 @@ export class RowEncoder {
     let combo = this.#combos.get(key);
     if (combo === undefined) {
       combo = {
-        id: this.#combos.size + 1,
         customer_id: customer,
         meter_id: meter,
         meter_category: this.#text(index.meter_category) ?? '',
         has_list: hasList,
         billing_currency: currency,
-        first_date: usageDate,
-        last_date: usageDate,
       };
       this.#combos.set(key, combo);
-    } else if (usageDate < combo.first_date) combo.first_date = usageDate;
-    else if (usageDate > combo.last_date) combo.last_date = usageDate;
+    }
     const line = this.#line;
     line.combo = combo;
     line.customerId = customer;
@@ -439,11 +426,6 @@ export class RowEncoder {
   /** The current field's raw bytes as a map key (not decoded: a key only has to be distinct). */
   #rawKey(): string {
     return this.#record.toString('latin1', this.#s, this.#e);
-  }
-
-  /** The combinations met so far, numbered from 1. */
-  combos(): Combo[] {
-    return [...this.#combos.values()];
   }
 
   #date(text: string): string | null {
