@@ -64,6 +64,12 @@ export default function InvoiceDetail({ id }: { id: string }) {
       client.invalidateQueries({ queryKey: ['credit-notes'] }),
     ]);
   };
+  /** A dialog finished: close it, say what happened, show the new state. */
+  const done = async (message: string, next?: Invoice) => {
+    setDialog(null);
+    setNotice(message);
+    await refresh(next);
+  };
   const issue = useMutation({
     mutationFn: () => issueInvoice(id),
     onSuccess: async (invoice) => {
@@ -279,11 +285,7 @@ export default function InvoiceDetail({ id }: { id: string }) {
           invoice={invoice}
           opened
           onClose={() => setDialog(null)}
-          onDone={async (next) => {
-            setDialog(null);
-            setNotice(t('billing.voided'));
-            await refresh(next);
-          }}
+          onDone={(next) => done(t('billing.voided'), next)}
         />
       )}
       {dialog === 'payment' && (
@@ -291,11 +293,7 @@ export default function InvoiceDetail({ id }: { id: string }) {
           invoice={invoice}
           opened
           onClose={() => setDialog(null)}
-          onDone={async (next) => {
-            setDialog(null);
-            setNotice(t('billing.paymentRecorded'));
-            await refresh(next);
-          }}
+          onDone={(next) => done(t('billing.paymentRecorded'), next)}
         />
       )}
       {dialog === 'credit' && (
@@ -303,11 +301,7 @@ export default function InvoiceDetail({ id }: { id: string }) {
           invoice={invoice}
           opened
           onClose={() => setDialog(null)}
-          onDone={async (number) => {
-            setDialog(null);
-            setNotice(t('billing.creditNoteCreated', { number }));
-            await refresh();
-          }}
+          onDone={(number) => done(t('billing.creditNoteCreated', { number }))}
         />
       )}
     </>

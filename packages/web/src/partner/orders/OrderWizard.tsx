@@ -40,6 +40,7 @@ import {
   subscriptionListQuery,
 } from '../api';
 import { partnerErrorMessage } from '../errors';
+import { LinesTableHead } from './LinesTableHead';
 import { organizationQuery, placeWizardOrder } from './orderApi';
 import {
   type AdminForm,
@@ -696,17 +697,7 @@ function LinesStep({
       ) : (
         <Table.ScrollContainer minWidth={760}>
           <Table data-testid="wizard-lines">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('orders.product')}</Table.Th>
-                <Table.Th>{t('orders.term')}</Table.Th>
-                <Table.Th>{t('orders.quantity')}</Table.Th>
-                <Table.Th ta="right">{t('wizard.price')}</Table.Th>
-                <Table.Th>
-                  <span className="visually-hidden">{t('wizard.remove')}</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <LinesTableHead />
             <Table.Tbody>
               {lines.map((line) => (
                 <LineRow

@@ -38,6 +38,7 @@ import {
   quotePdfUrl,
 } from '../api';
 import { partnerErrorMessage } from '../errors';
+import { LinesTableHead } from './LinesTableHead';
 import {
   acceptQuote,
   emptyTenantForm,
@@ -657,17 +658,7 @@ function NewQuote({
         ) : (
           <Table.ScrollContainer minWidth={760}>
             <Table data-testid="quote-form-lines">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('orders.product')}</Table.Th>
-                  <Table.Th>{t('orders.term')}</Table.Th>
-                  <Table.Th>{t('orders.quantity')}</Table.Th>
-                  <Table.Th ta="right">{t('wizard.price')}</Table.Th>
-                  <Table.Th>
-                    <span className="visually-hidden">{t('wizard.remove')}</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <LinesTableHead />
               <Table.Tbody>
                 {form.lines.map((line) => (
                   <QuoteLineRow
